@@ -1,0 +1,28 @@
+"""The exceptions pyfaceapi raises.
+
+Everything pyfaceapi raises on purpose derives from :class:`FaceApiError`, so one ``except FaceApiError``
+catches bad input, a missing model and a wrong option alike, while bugs (``TypeError`` from a typo in
+*our* code, say) still surface as themselves.
+"""
+
+from __future__ import annotations
+
+
+class FaceApiError(Exception):
+    """Base class of every error pyfaceapi raises on purpose."""
+
+
+class InputError(FaceApiError, ValueError):
+    """The image (or batch of images) cannot be used: unreadable, truncated, empty, too large, wrong type."""
+
+
+class OptionsError(FaceApiError, ValueError):
+    """An options object holds a value face-api.js would reject (e.g. ``input_size`` not a multiple of 32)."""
+
+
+class ModelError(FaceApiError):
+    """A model file is missing, corrupt, does not match its manifest, or the runtime refused it."""
+
+
+class NotLoadedError(ModelError):
+    """A net was used before its model was loaded (call ``nets.<name>.load()`` first)."""

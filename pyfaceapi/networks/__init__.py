@@ -1,0 +1,1 @@
+"""One module per net, as face-api.js has one folder per net: options, pre- and post-processing."""

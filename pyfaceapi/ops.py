@@ -1,0 +1,120 @@
+"""Array operations shared by the nets: face-api.js's tensor pre-processing and its NMS, in numpy.
+
+Everything here is vectorised, since the same code runs in Pyodide where a Python loop over pixels or
+boxes costs ~12x more than in CPython.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from .classes import Box
+
+
+def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarray:
+    """Zero-pad an HxWx3 image to a square and bilinearly resize it to ``input_size``.
+
+    Reproduces face-api.js's tensor path exactly: ``padToSquare`` (bottom/right padding, or both sides
+    with ``round(diff / 2)`` *after* the image and the rest before when ``center``), then tfjs
+    ``resizeBilinear`` with ``alignCorners=false`` and no half-pixel offset (``src = dst * in / out``),
+    computed in float64 and stored as float32 like tfjs's CPU backend. The padding is never materialised:
+    padded positions read from an extra zero row/column.
+
+    Returns a float32 array of shape ``(input_size, input_size, 3)`` with values 0..255.
+    """
+    height, width = rgb.shape[:2]
+    side = max(height, width)
+    rows = _padded_to_source(height, side, center)
+    cols = _padded_to_source(width, side, center)
+    source = np.zeros((height + 1, width + 1, 3), dtype=rgb.dtype)
+    source[:height, :width] = rgb[..., :3]
+    if side == input_size:
+        return source[rows][:, cols].astype(np.float32)
+
+    row_lo, row_hi, row_frac = _sample_positions(side, input_size)
+    col_lo, col_hi, col_frac = _sample_positions(side, input_size)
+    top_rows, bottom_rows = source[rows[row_lo]], source[rows[row_hi]]
+    col_lo, col_hi = cols[col_lo], cols[col_hi]
+    col_frac = col_frac[None, :, None]
+    top_left = top_rows[:, col_lo].astype(np.float64)
+    top = top_left + (top_rows[:, col_hi] - top_left) * col_frac
+    bottom_left = bottom_rows[:, col_lo].astype(np.float64)
+    bottom = bottom_left + (bottom_rows[:, col_hi] - bottom_left) * col_frac
+    return (top + (bottom - top) * row_frac[:, None, None]).astype(np.float32)
+
+
+def to_batch_tensor(images: Sequence[np.ndarray], input_size: int, center: bool) -> np.ndarray:
+    """Stack :func:`to_input_tensor` of each image into an ``(N, input_size, input_size, 3)`` float32 batch."""
+    return np.stack([to_input_tensor(image, input_size, center) for image in images])
+
+
+def _padded_to_source(size: int, side: int, center: bool) -> np.ndarray:
+    """For each index of the padded axis, the source index, or ``size`` (the zero row/column) for padding."""
+    diff = side - size
+    before = diff - js_round(diff * 0.5) if center else 0
+    index = np.arange(side) - before
+    return np.where((index >= 0) & (index < size), index, size)
+
+
+def _sample_positions(in_size: int, out_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """tfjs resizeBilinear's source positions: floor, ceil (clamped) and fraction of ``dst * in / out``."""
+    position = (in_size / out_size) * np.arange(out_size, dtype=np.float64)
+    lo = np.floor(position)
+    hi = np.minimum(in_size - 1, np.ceil(position))
+    return lo.astype(np.intp), hi.astype(np.intp), position - lo
+
+
+def js_round(value: float) -> int:
+    """JavaScript's ``Math.round`` (halves round up; Python's ``round`` rounds them to even)."""
+    return math.floor(value + 0.5)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def iou(box1: Box, box2: Box, is_iou: bool = True) -> float:
+    """Intersection over union of two boxes (or over the smaller area when ``is_iou`` is false)."""
+    return float(pairwise_iou(_bounds([box1]), _bounds([box2]), is_iou)[0, 0])
+
+
+def pairwise_iou(a: np.ndarray, b: np.ndarray, is_iou: bool = True) -> np.ndarray:
+    """IoU matrix between boxes ``a`` (N,4) and ``b`` (M,4), each row ``left, top, right, bottom``."""
+    width = np.maximum(0.0, np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0]))
+    height = np.maximum(0.0, np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1]))
+    intersection = width * height
+    area_a = ((a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1]))[:, None]
+    area_b = ((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]))[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if is_iou:
+            return intersection / (area_a + area_b - intersection)
+        return intersection / np.minimum(area_a, area_b)
+
+
+def non_max_suppression(
+    boxes: np.ndarray | Sequence[Box], scores: Sequence[float] | np.ndarray, iou_threshold: float,
+    is_iou: bool = True,
+) -> list[int]:
+    """face-api.js's greedy NMS (``ops/nonMaxSuppression``): indices kept, best score first.
+
+    ``boxes`` is an (N,4) array of ``left, top, right, bottom`` or a sequence of :class:`Box`. A box is
+    dropped when its overlap with an already kept box is above ``iou_threshold``. Equal scores are taken
+    in reverse index order, as face-api.js's sort-then-pop does.
+    """
+    bounds = boxes if isinstance(boxes, np.ndarray) else _bounds(boxes)
+    scores = np.asarray(scores, dtype=np.float64)
+    remaining = np.argsort(scores, kind="stable")[::-1]
+    kept: list[int] = []
+    while remaining.size:
+        best, remaining = remaining[0], remaining[1:]
+        kept.append(int(best))
+        overlap = pairwise_iou(bounds[best : best + 1], bounds[remaining], is_iou)[0]
+        remaining = remaining[overlap <= iou_threshold]
+    return kept
+
+
+def _bounds(boxes: Sequence[Box]) -> np.ndarray:
+    return np.array([[b.left, b.top, b.right, b.bottom] for b in boxes], dtype=np.float64).reshape(-1, 4)

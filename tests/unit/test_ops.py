@@ -1,0 +1,69 @@
+"""Pre-processing and NMS reproduce face-api.js / tfjs to the bit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from pyfaceapi import Box, iou, non_max_suppression
+from pyfaceapi.ops import to_input_tensor
+
+
+def tfjs_pad_and_resize(image: np.ndarray, size: int, center: bool) -> np.ndarray:
+    """A literal transcription of tfjs-core 1.7 padToSquare + CPU resizeBilinear, loops and all."""
+    height, width = image.shape[:2]
+    side = max(height, width)
+    diff = side - min(height, width)
+    after = math.floor(diff * (0.5 if center else 1) + 0.5)
+    before = diff - after if center else 0
+    padded = np.zeros((side, side, 3))
+    if height > width:
+        padded[:, before:before + width] = image
+    else:
+        padded[before:before + height, :] = image
+    if side == size:
+        return padded.astype(np.float32)
+    out = np.zeros((size, size, 3), dtype=np.float32)
+    ratio = side / size
+    for r in range(size):
+        fr = ratio * r
+        r0, r1, rf = math.floor(fr), min(side - 1, math.ceil(fr)), fr - math.floor(fr)
+        for c in range(size):
+            fc = ratio * c
+            c0, c1, cf = math.floor(fc), min(side - 1, math.ceil(fc)), fc - math.floor(fc)
+            for d in range(3):
+                top = padded[r0, c0, d] + (padded[r0, c1, d] - padded[r0, c0, d]) * cf
+                bottom = padded[r1, c0, d] + (padded[r1, c1, d] - padded[r1, c0, d]) * cf
+                out[r, c, d] = top + (bottom - top) * rf
+    return out
+
+
+@pytest.mark.parametrize(
+    ("shape", "size", "center"),
+    [((23, 37), 16, False), ((37, 23), 16, True), ((30, 19), 19, True), ((17, 17), 32, False),
+     ((20, 31), 31, False), ((9, 40), 64, True)],
+)
+def test_to_input_tensor_is_bit_exact_with_tfjs(shape: tuple[int, int], size: int, center: bool) -> None:
+    image = np.random.default_rng(sum(shape) + size).integers(0, 256, (*shape, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(to_input_tensor(image, size, center), tfjs_pad_and_resize(image, size, center))
+
+
+def test_center_padding_puts_the_rounded_half_after_the_image() -> None:
+    image = np.full((1, 4, 3), 200, dtype=np.uint8)  # 3 rows of padding: 2 after (round(1.5)), 1 before
+    column = to_input_tensor(image, 4, center=True)[:, 0, 0]
+    np.testing.assert_array_equal(column, [0, 200, 0, 0])
+
+
+def test_iou() -> None:
+    assert iou(Box(0, 0, 2, 2), Box(1, 1, 2, 2)) == pytest.approx(1 / 7)
+    assert iou(Box(0, 0, 2, 2), Box(1, 1, 2, 2), is_iou=False) == pytest.approx(1 / 4)
+    assert iou(Box(0, 0, 1, 1), Box(5, 5, 1, 1)) == 0
+
+
+def test_non_max_suppression_keeps_best_and_drops_overlaps() -> None:
+    boxes = [Box(0, 0, 10, 10), Box(1, 1, 10, 10), Box(20, 20, 5, 5), Box(0, 0, 10, 10)]
+    assert non_max_suppression(boxes, [0.8, 0.9, 0.5, 0.8], 0.4) == [1, 2]
+    # equal scores: face-api.js pops the later index first
+    assert non_max_suppression([Box(0, 0, 1, 1), Box(0, 0, 1, 1)], [0.5, 0.5], 0.4) == [1]
