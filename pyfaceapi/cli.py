@@ -35,7 +35,32 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--input-size", type=int, default=416, help="tiny detectors: multiple of 32")
     detect.add_argument("--score-threshold", type=float, default=0.5, help="tiny detectors: score threshold")
     detect.add_argument("--models", help="folder of .tflite models (default: the bundled models)")
+
+    serve = commands.add_parser("serve", help="run the HTTP API and the web app (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="processes, each with its own models")
+    serve.add_argument("--threads", type=int, default=4, help="request threads per process")
+    serve.add_argument("--models", help="folder of .tflite models (default: the bundled models)")
+    serve.add_argument("--web-root", help="built web app to serve at / (default: web/dist of the checkout)")
+    serve.add_argument("--isolate", action="store_true",
+                       help="send COOP/COEP headers (crossOriginIsolated pages: threaded wasm)")
     return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .server import ServerConfig
+    from .server.wsgi import serve as run_server
+
+    overrides: dict = {"cross_origin_isolation": args.isolate}
+    if args.models:
+        overrides["model_dir"] = Path(args.models)
+    if args.web_root:
+        overrides["web_root"] = Path(args.web_root)
+    run_server(args.host, args.port, args.workers, args.threads, ServerConfig(**overrides))
+    return 0
 
 
 def detector_options(args: argparse.Namespace) -> SsdMobilenetv1Options | TinyYolov2Options:
@@ -66,7 +91,7 @@ def detect(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return detect(args)
+        return serve(args) if args.command == "serve" else detect(args)
     except FaceApiError as exc:
         print(f"pyfaceapi: error: {exc}", file=sys.stderr)
         return 2

@@ -26,3 +26,15 @@ class ModelError(FaceApiError):
 
 class NotLoadedError(ModelError):
     """A net was used before its model was loaded (call ``nets.<name>.load()`` first)."""
+
+
+class DescriptorError(FaceApiError, ValueError):
+    """A face descriptor cannot be used: wrong length, not 1-D, or not finite (NaN / infinity)."""
+
+
+class ImageDecodeError(InputError):
+    """The bytes are not an image that can be decoded: unknown format, truncated or corrupt."""
+
+
+class ImageTooLargeError(InputError):
+    """The image has more pixels than the configured limit (checked before decoding)."""

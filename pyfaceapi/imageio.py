@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .errors import InputError
+from .errors import ImageDecodeError, ImageTooLargeError, InputError
 
 DEFAULT_MAX_PIXELS = 100_000_000
 """Largest image accepted by default (width x height), e.g. 12,000 x 8,000."""
@@ -57,17 +57,17 @@ def decode(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, name: str = "the i
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise InputError(f"{name} is empty")
+        raise ImageDecodeError(f"{name} is empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except UnidentifiedImageError as exc:
-        raise InputError(f"{name} is not an image format Pillow can read") from exc
+        raise ImageDecodeError(f"{name} is not an image format Pillow can read") from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InputError(f"{name} is too large to decode safely ({exc})") from exc
+        raise ImageTooLargeError(f"{name} is too large to decode safely ({exc})") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise InputError(f"{name} cannot be decoded: {exc}") from exc
+        raise ImageDecodeError(f"{name} cannot be decoded: {exc}") from exc
     return _to_rgb(image, max_pixels, name)
 
 
@@ -76,7 +76,7 @@ def _to_rgb(image: Any, max_pixels: int, name: str) -> np.ndarray:
 
     width, height = image.size
     if width * height > max_pixels:
-        raise InputError(f"{name} has {width}x{height} pixels, more than the limit of {max_pixels}")
+        raise ImageTooLargeError(f"{name} has {width}x{height} pixels, more than the limit of {max_pixels}")
     if width == 0 or height == 0:
         raise InputError(f"{name} is empty ({width}x{height})")
     try:
@@ -89,9 +89,9 @@ def _to_rgb(image: Any, max_pixels: int, name: str) -> np.ndarray:
             rgb = image.convert("RGB")
             return np.asarray(rgb, dtype=np.uint8)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InputError(f"{name} is too large to decode safely ({exc})") from exc
+        raise ImageTooLargeError(f"{name} is too large to decode safely ({exc})") from exc
     except (OSError, SyntaxError, ValueError, EOFError, IndexError) as exc:
-        raise InputError(f"{name} cannot be decoded (truncated or corrupt?): {exc}") from exc
+        raise ImageDecodeError(f"{name} cannot be decoded (truncated or corrupt?): {exc}") from exc
 
 
 def _sixteen_bit_to_rgb(gray: np.ndarray) -> np.ndarray:

@@ -1,0 +1,201 @@
+"""The Flask app: ``create_app(config)`` builds the JSON API under ``/api/v1`` and serves the web app.
+
+Concurrency model: the nets are loaded once per process and shared by the request threads; each model
+serialises its own calls with a lock (a LiteRT interpreter is not thread-safe), so two requests may run
+different nets at the same time but never the same interpreter. Scale out with processes
+(``pyfaceapi serve --workers N``): each worker process loads its own models.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_from_directory
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
+
+import pyfaceapi as faceapi
+from pyfaceapi.imageio import decode
+from pyfaceapi.model_files import default_model_dir, manifest_entry, read_manifest
+
+from . import errors
+from .config import ServerConfig
+from .openapi import openapi_document
+from .options import DetectParams, parse_detect_params, parse_json_options
+
+API_PREFIX = "/api/v1"
+IMAGE_CONTENT_TYPES = ("image/", "application/octet-stream")
+STATIC_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+                ".tflite": "application/octet-stream", ".whl": "application/octet-stream",
+                ".json": "application/json", ".webmanifest": "application/manifest+json"}
+
+
+def create_app(config: ServerConfig | dict[str, Any] | None = None) -> Flask:
+    """Build the app; loads every model found in ``config.model_dir`` (default: the bundled models)."""
+    if not isinstance(config, ServerConfig):
+        config = ServerConfig(**(config or {}))
+    app = Flask(__name__, static_folder=None)
+    app.config["PYFACEAPI"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep face-api.js key order
+    model_dir = config.model_dir or default_model_dir()
+    app.config["MODEL_DIR"] = model_dir
+    for name, net in faceapi.nets.all().items():
+        if not net.is_loaded and (Path(model_dir) / net.model_file).is_file():
+            net.load(model_dir)
+        app.logger.debug("net %s loaded: %s", name, net.is_loaded)
+    errors.register(app)
+    app.url_map.converters["static_path"] = StaticPath
+    app.register_blueprint(api)
+    if config.web_root is not None:
+        app.register_blueprint(web_blueprint(Path(config.web_root)))
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if config.cross_origin_isolation:
+            response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+            response.headers["Cross-Origin-Embedder-Policy"] = "require-corp"
+            response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response
+
+    return app
+
+
+api = Blueprint("api", __name__, url_prefix=API_PREFIX)
+
+
+def settings() -> ServerConfig:
+    return current_app.config["PYFACEAPI"]
+
+
+@api.get("/healthz")
+def healthz() -> Response:
+    return jsonify(status="ok", version=faceapi.__version__)
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@api.get("/models")
+def models() -> Response:
+    """The nets, whether each is loaded, and its file's sha256 and precision from the manifest."""
+    manifest = read_manifest(Path(current_app.config["MODEL_DIR"]))
+    listing = []
+    for name, net in faceapi.nets.all().items():
+        entry = manifest_entry(manifest, net.model_name) or {}
+        listing.append({"name": name, "file": net.model_file, "loaded": net.is_loaded,
+                        "sha256": entry.get("sha256"), "precision": entry.get("precision"),
+                        "bytes": entry.get("bytes")})
+    return jsonify(models=listing)
+
+
+@api.post("/detect")
+def detect() -> Response:
+    """Detect faces and run the requested tasks; the JSON shape of the browser facade's results."""
+    started = time.perf_counter()
+    data, raw_options = read_image_and_options()
+    params = parse_detect_params(raw_options)
+    decoded = time.perf_counter()
+    pixels = decode(data, settings().max_pixels)
+    decoded_at = time.perf_counter()
+    faces = run_tasks(pixels, params)
+    finished = time.perf_counter()
+    height, width = pixels.shape[:2]
+    return jsonify(
+        faces=faces,
+        image={"width": width, "height": height},
+        timing_ms={"decode": _ms(decoded, decoded_at), "inference": _ms(decoded_at, finished),
+                   "total": _ms(started, finished)},
+    )
+
+
+def read_image_and_options() -> tuple[bytes, dict[str, Any]]:
+    """The image bytes and the raw options, from multipart (``image`` + ``options`` JSON) or the raw body
+    (options in the query string)."""
+    options: dict[str, Any] = dict(request.args.items())
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("image")
+        if upload is None:
+            raise errors.ApiError(400, "missing_image", "send the image in the multipart field 'image'")
+        options.update(parse_json_options(request.form.get("options")))
+        data = upload.read()
+    else:
+        if request.mimetype and not request.mimetype.startswith(IMAGE_CONTENT_TYPES):
+            raise errors.ApiError(
+                415, "unsupported_media_type",
+                f"content type {request.mimetype!r}: send the image as the raw body (image/* or "
+                "application/octet-stream) or as the multipart/form-data field 'image'")
+        data = request.get_data(cache=False)
+    if not data:
+        raise errors.ApiError(400, "missing_image", "the request carries no image")
+    return data, options
+
+
+def run_tasks(pixels: Any, params: DetectParams) -> list[dict[str, Any]]:
+    """Run the detector and the requested stages; at most ``max_faces`` faces, best scores first."""
+    task: Any = (faceapi.detect_single_face if params.single else faceapi.detect_all_faces)(
+        pixels, params.detector_options)
+    if params.landmarks:
+        task = task.with_face_landmarks(use_tiny_model=params.landmarks == "tiny")
+    if params.expressions:
+        task = task.with_face_expressions()
+    if params.age_gender:
+        task = task.with_age_and_gender()
+    if params.descriptors:
+        task = task.with_face_descriptor() if params.single else task.with_face_descriptors()
+    result = task.run()
+    results = [] if result is None else [result] if params.single else list(result)
+    faces = [_face_json(r) for r in results]
+    faces.sort(key=lambda face: -face["detection"]["score"])
+    return faces[: settings().max_faces]
+
+
+def _face_json(result: Any) -> dict[str, Any]:
+    if isinstance(result, faceapi.FaceDetection):
+        return {"detection": result.to_dict()}
+    return result.to_dict()
+
+
+def _ms(start: float, end: float) -> float:
+    return round((end - start) * 1000, 3)
+
+
+class StaticPath(PathConverter):
+    """A path that is not under ``api/``, so API URLs answer 404/405 from the API, not from the files."""
+
+    regex = r"(?!api/)[^/].*?"
+
+
+def web_blueprint(root: Path) -> Blueprint:
+    """Serve the built web app from ``root`` (no listings, no path escapes, right MIME types)."""
+    web = Blueprint("web", __name__)
+
+    def send(path: str) -> Response:
+        if not root.is_dir():
+            raise NotFound(f"the web app is not built: run `make web` (looked in {root})")
+        response = send_from_directory(root, path)  # safe_join: refuses '..' and absolute paths
+        suffix = Path(path).suffix
+        if suffix in STATIC_TYPES:
+            response.headers["Content-Type"] = STATIC_TYPES[suffix]
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @web.get("/")
+    def index() -> Response:
+        return send("index.html")
+
+    @web.get("/<static_path:path>")
+    def static_file(path: str) -> Response:
+        if (root / path).is_dir():
+            path = path.rstrip("/") + "/index.html"
+        return send(path)
+
+    return web
+
+

@@ -1,0 +1,88 @@
+"""The OpenAPI 3 description of ``/api/v1``, served at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyfaceapi
+
+_BOOL = {"type": "boolean"}
+DETECT_OPTIONS: dict[str, Any] = {
+    "detector": {"type": "string", "enum": ["ssd", "tiny", "tiny_yolov2"], "default": "ssd"},
+    "min_confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.5,
+                       "description": "ssd: keep faces scoring above it"},
+    "max_results": {"type": "integer", "minimum": 1, "default": 100, "description": "ssd"},
+    "input_size": {"type": "integer", "multipleOf": 32, "minimum": 32, "default": 416,
+                   "description": "tiny, tiny_yolov2"},
+    "score_threshold": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.5,
+                        "description": "tiny, tiny_yolov2"},
+    "single": {**_BOOL, "description": "only the best-scoring face (detectSingleFace)"},
+    "landmarks": {"type": "string", "enum": ["0", "1", "true", "false", "tiny"],
+                  "description": "68-point landmarks; 'tiny' for the tiny net"},
+    "expressions": _BOOL,
+    "age_gender": _BOOL,
+    "descriptors": {**_BOOL, "description": "128-d descriptors (implies landmarks)"},
+}
+
+_RECT = {"type": "object", "required": ["x", "y", "width", "height"],
+         "properties": {k: {"type": "number"} for k in ("x", "y", "width", "height")}}
+_DETECTION = {"type": "object", "required": ["score", "box"], "properties": {
+    "score": {"type": "number"}, "box": _RECT, "relativeBox": _RECT,
+    "imageWidth": {"type": "number"}, "imageHeight": {"type": "number"}}}
+_POINT = {"type": "object", "properties": {"x": {"type": "number"}, "y": {"type": "number"}}}
+_LANDMARKS = {"type": "object", "properties": {
+    "positions": {"type": "array", "items": _POINT}, "shift": _POINT,
+    "imageWidth": {"type": "number"}, "imageHeight": {"type": "number"}}}
+_FACE = {"type": "object", "required": ["detection"], "properties": {
+    "detection": _DETECTION, "landmarks": _LANDMARKS, "unshiftedLandmarks": _LANDMARKS, "alignedRect": _DETECTION,
+    "expressions": {"type": "object", "additionalProperties": {"type": "number"}},
+    "age": {"type": "number"}, "gender": {"type": "string", "enum": ["male", "female"]},
+    "genderProbability": {"type": "number"},
+    "descriptor": {"type": "array", "items": {"type": "number"}, "minItems": 128, "maxItems": 128}}}
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["code", "message"],
+    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    query_parameters = [{"name": name, "in": "query", "required": False, "schema": schema}
+                        for name, schema in DETECT_OPTIONS.items()]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "pyfaceapi", "version": pyfaceapi.__version__,
+                 "description": "face-api.js over HTTP: the same results as the browser facade."},
+        "paths": {
+            "/api/v1/detect": {"post": {
+                "summary": "Detect faces and run the requested tasks",
+                "parameters": query_parameters,
+                "requestBody": {"required": True, "content": {
+                    "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
+                        "image": {"type": "string", "format": "binary"},
+                        "options": {"type": "string", "description": "JSON object with the query options"}}}},
+                    "image/*": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {
+                    "200": {"description": "faces found", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["faces", "image", "timing_ms"], "properties": {
+                            "faces": {"type": "array", "items": _FACE},
+                            "image": {"type": "object", "properties": {"width": {"type": "integer"},
+                                                                         "height": {"type": "integer"}}},
+                            "timing_ms": {"type": "object", "additionalProperties": {"type": "number"}}}}}}},
+                    "400": _error("no image, or malformed options JSON"),
+                    "413": _error("request or image too large"),
+                    "415": _error("not an image, or an unsupported content type"),
+                    "422": _error("invalid options or unusable image"),
+                }}},
+            "/api/v1/models": {"get": {"summary": "Loaded models with sha256 and precision", "responses": {
+                "200": {"description": "models", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/api/v1/healthz": {"get": {"summary": "Liveness", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {
+                "200": {"description": "OpenAPI 3 document",
+                        "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        },
+    }

@@ -1,0 +1,127 @@
+"""The Flask app with its test client: every route, every error code, and results equal to the library's."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image
+from pyfaceapi.server import ServerConfig, create_app
+from pyfaceapi.server.openapi import openapi_document
+
+import pyfaceapi as faceapi
+from pyfaceapi.imageio import load_image
+
+from ..support import IMAGES, REFERENCE_CASES, case_id
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app(ServerConfig(max_request_bytes=2_000_000, max_pixels=4_000_000, max_faces=4))
+    return app.test_client()
+
+
+def post_image(client, path, query: str = "", **kwargs):
+    return client.post(f"/api/v1/detect{query}", data=path.read_bytes(), content_type="image/jpeg", **kwargs)
+
+
+@pytest.mark.parametrize("case", REFERENCE_CASES, ids=case_id)
+def test_detect_equals_the_library(client, case) -> None:
+    image_path = case[1]
+    response = post_image(client, image_path, "?landmarks=1&expressions=1&age_gender=1&descriptors=1")
+    assert response.status_code == 200
+    body = response.get_json()
+    pixels = load_image(image_path)
+    expected = (faceapi.detect_all_faces(pixels).with_face_landmarks().with_face_expressions()
+                .with_age_and_gender().with_face_descriptors().run())
+    expected_json = sorted((r.to_dict() for r in expected), key=lambda f: -f["detection"]["score"])[:4]
+    assert body["faces"] == json.loads(json.dumps(expected_json))
+    assert body["image"] == {"width": pixels.shape[1], "height": pixels.shape[0]}
+    assert set(body["timing_ms"]) == {"decode", "inference", "total"}
+
+
+def test_multipart_with_json_options_equals_raw_body_with_query(client) -> None:
+    image = IMAGES / "faces.jpg"
+    raw = post_image(client, image, "?detector=tiny&input_size=320&landmarks=tiny").get_json()
+    form = client.post("/api/v1/detect", data={
+        "image": (io.BytesIO(image.read_bytes()), "faces.jpg"),
+        "options": json.dumps({"detector": "tiny", "input_size": 320, "landmarks": "tiny"}),
+    }, content_type="multipart/form-data").get_json()
+    assert raw["faces"] == form["faces"] and len(raw["faces"]) == 4  # capped by max_faces=4
+    assert all(len(face["landmarks"]["positions"]) == 68 for face in raw["faces"])
+
+
+def test_single_face(client) -> None:
+    body = post_image(client, IMAGES / "faces.jpg", "?single=1").get_json()
+    best = faceapi.detect_single_face(IMAGES / "faces.jpg").run()
+    assert body["faces"] == [{"detection": json.loads(json.dumps(best.to_dict()))}]
+    assert post_image(client, IMAGES / "white.png", "?single=true").get_json()["faces"] == []
+
+
+def _png(size: tuple[int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", size).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "code"),
+    [
+        ({"data": b"", "content_type": "image/png"}, 400, "missing_image"),
+        ({"data": {"options": "{}"}, "content_type": "multipart/form-data"}, 400, "missing_image"),
+        ({"data": {"image": (io.BytesIO(b"x"), "a.png"), "options": "{not json"},
+          "content_type": "multipart/form-data"}, 400, "malformed_options"),
+        ({"data": {"image": (io.BytesIO(b"x"), "a.png"), "options": "[1, 2]"},
+          "content_type": "multipart/form-data"}, 400, "malformed_options"),
+        ({"data": b"x" * 2_100_000, "content_type": "image/png"}, 413, "request_too_large"),
+        ({"data": _png((2100, 2000)), "content_type": "image/png"}, 413, "image_too_large"),
+        ({"data": b"hello", "content_type": "text/plain"}, 415, "unsupported_media_type"),
+        ({"data": b"not an image at all", "content_type": "image/png"}, 415, "unsupported_image"),
+        ({"data": _png((8, 8)), "content_type": "image/png", "query_string": {"detector": "yolo9"}},
+         422, "invalid_options"),
+        ({"data": _png((8, 8)), "content_type": "image/png", "query_string": {"input_size": "320"}},
+         422, "invalid_options"),
+        ({"data": _png((8, 8)), "content_type": "image/png",
+          "query_string": {"detector": "tiny", "input_size": "100"}}, 422, "invalid_options"),
+        ({"data": _png((8, 8)), "content_type": "image/png", "query_string": {"min_confidence": "-1"}},
+         422, "invalid_options"),
+        ({"data": _png((8, 8)), "content_type": "image/png", "query_string": {"max_results": "nan"}},
+         422, "invalid_options"),
+        ({"data": _png((8, 8)), "content_type": "image/png", "query_string": {"expressions": "maybe"}},
+         422, "invalid_options"),
+    ],
+    ids=["empty-body", "no-image-field", "bad-json", "json-not-object", "body-too-large", "too-many-pixels",
+         "wrong-content-type", "not-an-image", "unknown-detector", "option-of-other-detector",
+         "input-size-not-multiple-of-32", "negative-threshold", "nan", "bad-boolean"],
+)
+def test_errors_are_json_with_the_documented_status(client, request_kwargs, status: int, code: str) -> None:
+    response = client.post("/api/v1/detect", **request_kwargs)
+    assert response.status_code == status, response.get_json()
+    assert response.get_json()["error"]["code"] == code
+    assert response.get_json()["error"]["message"]
+
+
+def test_models_healthz_and_openapi(client) -> None:
+    models = {m["name"]: m for m in client.get("/api/v1/models").get_json()["models"]}
+    assert models["ssd_mobilenetv1"]["loaded"] and len(models["ssd_mobilenetv1"]["sha256"]) == 64
+    assert client.get("/api/v1/healthz").get_json()["status"] == "ok"
+    assert client.get("/api/v1/openapi.json").get_json() == openapi_document()
+    assert client.get("/api/v1/detect").status_code == 405
+
+
+def test_openapi_document_is_valid_and_lists_the_routes(client) -> None:
+    from openapi_spec_validator import validate
+
+    document = openapi_document()
+    validate(document)
+    app_routes = {rule.rule for rule in client.application.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert app_routes == set(document["paths"])
+
+
+@pytest.mark.parametrize("path", ["/../pyproject.toml", "/%2e%2e/pyproject.toml", "/..%2fpyproject.toml",
+                                  "//etc/passwd", "/%2fetc%2fpasswd", "/models/../../pyproject.toml"])
+def test_no_path_traversal(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"[build-system]" not in response.data and b"root:" not in response.data
