@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .classes import FaceDetection
+from .classes.face_landmarks import FaceLandmarks68
 from .inputs import to_net_input
+from .networks.age_gender import AgeAndGenderPrediction, AgeGenderNet
 from .networks.base import NeuralNetwork
+from .networks.face_expression import FaceExpressionNet, FaceExpressions
+from .networks.face_landmark_68 import FaceLandmark68Net, FaceLandmark68TinyNet
+from .networks.face_recognition import FaceRecognitionNet
 from .networks.ssd_mobilenetv1 import SsdMobilenetv1, SsdMobilenetv1Options
 from .networks.tiny_face_detector import TinyFaceDetector, TinyFaceDetectorOptions
 from .networks.tiny_yolov2 import TinyYolov2, TinyYolov2Options
@@ -24,6 +31,11 @@ class Nets:
     ssd_mobilenetv1: SsdMobilenetv1
     tiny_face_detector: TinyFaceDetector
     tiny_yolov2: TinyYolov2
+    face_landmark_68_net: FaceLandmark68Net
+    face_landmark_68_tiny_net: FaceLandmark68TinyNet
+    face_recognition_net: FaceRecognitionNet
+    face_expression_net: FaceExpressionNet
+    age_gender_net: AgeGenderNet
 
     def all(self) -> dict[str, NeuralNetwork]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -38,6 +50,11 @@ nets = Nets(
     ssd_mobilenetv1=SsdMobilenetv1(),
     tiny_face_detector=TinyFaceDetector(),
     tiny_yolov2=TinyYolov2(),
+    face_landmark_68_net=FaceLandmark68Net(),
+    face_landmark_68_tiny_net=FaceLandmark68TinyNet(),
+    face_recognition_net=FaceRecognitionNet(),
+    face_expression_net=FaceExpressionNet(),
+    age_gender_net=AgeGenderNet(),
 )
 
 
@@ -54,3 +71,37 @@ def tiny_face_detector(input: Any, options: TinyFaceDetectorOptions | None = Non
 def tiny_yolov2(input: Any, options: TinyYolov2Options | None = None) -> list[FaceDetection]:
     """Detect faces with Tiny YOLOv2 (face-api.js's ``faceapi.tinyYolov2``)."""
     return nets.tiny_yolov2.locate_faces(to_net_input(input), options)
+
+
+def detect_face_landmarks(input: Any) -> FaceLandmarks68 | list[FaceLandmarks68]:
+    """68 landmarks of the face filling ``input`` (a face crop, or a list of crops -> a list), with the
+    68-point net (face-api.js's ``faceapi.detectFaceLandmarks``)."""
+    return nets.face_landmark_68_net.detect_landmarks(input)
+
+
+def detect_face_landmarks_tiny(input: Any) -> FaceLandmarks68 | list[FaceLandmarks68]:
+    """As :func:`detect_face_landmarks`, with the tiny landmark net (``faceapi.detectFaceLandmarksTiny``)."""
+    return nets.face_landmark_68_tiny_net.detect_landmarks(input)
+
+
+def compute_face_descriptor(input: Any) -> np.ndarray | list[np.ndarray]:
+    """The float32[128] descriptor of the face filling ``input`` (a list of crops -> a list)
+    (face-api.js's ``faceapi.computeFaceDescriptor``)."""
+    return nets.face_recognition_net.compute_face_descriptor(input)
+
+
+def recognize_face_expressions(input: Any) -> FaceExpressions | list[FaceExpressions]:
+    """Expressions of the face filling ``input`` (a list of crops -> a list)
+    (face-api.js's ``faceapi.recognizeFaceExpressions``)."""
+    return nets.face_expression_net.predict_expressions(input)
+
+
+def predict_age_and_gender(input: Any) -> AgeAndGenderPrediction | list[AgeAndGenderPrediction]:
+    """Age and gender of the face filling ``input`` (a list of crops -> a list)
+    (face-api.js's ``faceapi.predictAgeAndGender``)."""
+    return nets.age_gender_net.predict_age_and_gender(input)
+
+
+# face-api.js's older aliases
+detect_landmarks = detect_face_landmarks
+locate_faces = ssd_mobilenetv1
