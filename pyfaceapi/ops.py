@@ -36,14 +36,22 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
 
     row_lo, row_hi, row_frac = _sample_positions(side, input_size)
     col_lo, col_hi, col_frac = _sample_positions(side, input_size)
-    top_rows, bottom_rows = source[rows[row_lo]], source[rows[row_hi]]
-    col_lo, col_hi = cols[col_lo], cols[col_hi]
-    col_frac = col_frac[None, :, None]
-    top_left = top_rows[:, col_lo].astype(np.float64)
-    top = top_left + (top_rows[:, col_hi] - top_left) * col_frac
-    bottom_left = bottom_rows[:, col_lo].astype(np.float64)
-    bottom = bottom_left + (bottom_rows[:, col_hi] - bottom_left) * col_frac
-    return (top + (bottom - top) * row_frac[:, None, None]).astype(np.float32)
+    # Interpolate along x once per *distinct* source row, then along y: the same arithmetic as tfjs's
+    # per-pixel loop (top = tl + (tr - tl) * fx; bottom likewise; top + (bottom - top) * fy), so the
+    # result is bit-identical, with each source row read once however many output rows use it.
+    needed, inverse = np.unique(np.concatenate([row_lo, row_hi]), return_inverse=True)
+    source_rows = np.take(source, rows[needed], axis=0).reshape(len(needed), -1)
+    channel = np.arange(3)
+    left = np.take(source_rows, (cols[col_lo][:, None] * 3 + channel).ravel(), axis=1).astype(np.float64)
+    right = np.take(source_rows, (cols[col_hi][:, None] * 3 + channel).ravel(), axis=1)
+    horizontal = right - left  # rows flattened to x * 3 + channel: long, contiguous inner loops
+    horizontal *= np.repeat(col_frac, 3)
+    horizontal += left
+    top, result = horizontal[inverse[:input_size]], horizontal[inverse[input_size:]]
+    result -= top
+    result *= row_frac[:, None]
+    result += top
+    return result.reshape(input_size, input_size, 3).astype(np.float32)
 
 
 def to_batch_tensor(images: Sequence[np.ndarray], input_size: int, center: bool) -> np.ndarray:
