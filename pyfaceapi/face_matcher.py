@@ -165,12 +165,12 @@ class FaceMatcher:
         for a face-api.js ``FaceMatcher`` (``_distanceThreshold``, ``_labeledDescriptors``)."""
         data = jsonlib.loads(json) if isinstance(json, (str, bytes)) else json
         if not isinstance(data, Mapping):
-            raise FaceApiError(f"FaceMatcher.from_json - expected an object, got {type(data).__name__}")
+            raise DescriptorError(f"FaceMatcher.from_json - expected an object, got {type(data).__name__}")
         try:
             threshold = data["distanceThreshold"] if "distanceThreshold" in data else data["_distanceThreshold"]
             raw = data["labeledDescriptors"] if "labeledDescriptors" in data else data["_labeledDescriptors"]
         except KeyError as exc:
-            raise FaceApiError(
+            raise DescriptorError(
                 "FaceMatcher.from_json - expected the keys 'distanceThreshold' and 'labeledDescriptors' "
                 f"(what FaceMatcher.to_json() writes), missing {exc}"
             ) from exc

@@ -115,6 +115,51 @@ def detect() -> Response:
     )
 
 
+@api.post("/match")
+def match() -> Response:
+    """Match query descriptors against labelled references (or a stored FaceMatcher JSON).
+
+    Body (JSON): ``queries`` (list of descriptors) or ``query`` (one); ``reference`` (list of
+    ``{label, descriptors}``) or ``matcher`` (a ``FaceMatcher.to_json()`` document); optional
+    ``distance_threshold`` (default 0.6, or the matcher's own).
+    """
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise errors.ApiError(400, "malformed_body", "send a JSON object (Content-Type: application/json)")
+    unknown = set(body) - {"queries", "query", "reference", "matcher", "distance_threshold"}
+    if unknown:
+        raise errors.ApiError(422, "invalid_options", f"unknown field {sorted(unknown)[0]!r}")
+    if ("queries" in body) == ("query" in body):
+        raise errors.ApiError(422, "invalid_options", "give exactly one of 'queries' (a list) or 'query'")
+    queries = body["queries"] if "queries" in body else [body["query"]]
+    if not isinstance(queries, list) or not queries:
+        raise errors.ApiError(422, "invalid_options", "'queries' must be a non-empty list of descriptors")
+    threshold = body.get("distance_threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0 <= threshold < float("inf")):
+        raise errors.ApiError(422, "invalid_options", "'distance_threshold' must be a non-negative number")
+    if ("reference" in body) == ("matcher" in body):
+        raise errors.ApiError(422, "invalid_options", "give exactly one of 'reference' or 'matcher'")
+    try:
+        if "matcher" in body:
+            matcher = faceapi.FaceMatcher.from_json(body["matcher"])
+            if threshold is not None:
+                matcher = faceapi.FaceMatcher(matcher.labeled_descriptors, threshold)
+        else:
+            reference = body["reference"]
+            if not isinstance(reference, list) or not all(isinstance(r, dict) for r in reference):
+                raise errors.ApiError(422, "invalid_options", "'reference' must be a list of {label, descriptors}")
+            labeled = [faceapi.LabeledFaceDescriptors.from_json(r) for r in reference]
+            matcher = faceapi.FaceMatcher(labeled, 0.6 if threshold is None else threshold)
+        matches = matcher.find_best_matches(queries)
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, faceapi.FaceApiError):
+            raise
+        raise errors.ApiError(422, "invalid_options", f"malformed reference or matcher: {exc}") from exc
+    return jsonify(matches=[{**m.to_dict(), "text": str(m)} for m in matches],
+                   distance_threshold=matcher.distance_threshold)
+
+
 def read_image_and_options() -> tuple[bytes, dict[str, Any]]:
     """The image bytes and the raw options, from multipart (``image`` + ``options`` JSON) or the raw body
     (options in the query string)."""

@@ -10,7 +10,7 @@ from pyfaceapi.errors import (
     FaceApiError,
     ImageDecodeError,
     ImageTooLargeError,
-    InputError,
+    ModelError,
     OptionsError,
 )
 
@@ -31,9 +31,9 @@ def from_faceapi_error(exc: FaceApiError) -> ApiError:
         return ApiError(415, "unsupported_image", str(exc))
     if isinstance(exc, (OptionsError, DescriptorError)):
         return ApiError(422, "invalid_options", str(exc))
-    if isinstance(exc, InputError):
-        return ApiError(422, "invalid_input", str(exc))
-    return ApiError(500, "model_error", str(exc))
+    if isinstance(exc, ModelError):
+        return ApiError(500, "model_error", str(exc))
+    return ApiError(422, "invalid_input", str(exc))
 
 
 def register(app: Flask) -> None:

@@ -39,6 +39,13 @@ _FACE = {"type": "object", "required": ["detection"], "properties": {
     "age": {"type": "number"}, "gender": {"type": "string", "enum": ["male", "female"]},
     "genderProbability": {"type": "number"},
     "descriptor": {"type": "array", "items": {"type": "number"}, "minItems": 128, "maxItems": 128}}}
+_DESCRIPTOR = {"type": "array", "items": {"type": "number"}}
+_MATCH_REQUEST = {"type": "object", "properties": {
+    "queries": {"type": "array", "items": _DESCRIPTOR}, "query": _DESCRIPTOR,
+    "reference": {"type": "array", "items": {"type": "object", "required": ["label", "descriptors"], "properties": {
+        "label": {"type": "string"}, "descriptors": {"type": "array", "items": _DESCRIPTOR}}}},
+    "matcher": {"type": "object", "description": "FaceMatcher.toJSON() document"},
+    "distance_threshold": {"type": "number", "minimum": 0}}}
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
     "type": "object", "required": ["code", "message"],
     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}
@@ -76,6 +83,19 @@ def openapi_document() -> dict[str, Any]:
                     "413": _error("request or image too large"),
                     "415": _error("not an image, or an unsupported content type"),
                     "422": _error("invalid options or unusable image"),
+                }}},
+            "/api/v1/match": {"post": {
+                "summary": "Match query descriptors against labelled references (FaceMatcher)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _MATCH_REQUEST}}},
+                "responses": {
+                    "200": {"description": "best match per query", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["matches"], "properties": {
+                            "matches": {"type": "array", "items": {"type": "object", "properties": {
+                                "label": {"type": "string"}, "distance": {"type": "number"},
+                                "text": {"type": "string", "description": "face-api.js's toString()"}}}},
+                            "distance_threshold": {"type": "number"}}}}}},
+                    "400": _error("body is not a JSON object"),
+                    "422": _error("invalid descriptors, reference or threshold"),
                 }}},
             "/api/v1/models": {"get": {"summary": "Loaded models with sha256 and precision", "responses": {
                 "200": {"description": "models", "content": {"application/json": {"schema": {"type": "object"}}}}}}},

@@ -78,7 +78,7 @@ class LabeledFaceDescriptors:
             label = json["label"] if "label" in json else json["_label"]
             raw = json["descriptors"] if "descriptors" in json else json["_descriptors"]
         except (KeyError, TypeError) as exc:
-            raise FaceApiError(
+            raise DescriptorError(
                 f"LabeledFaceDescriptors.from_json - expected {{'label': str, 'descriptors': [[numbers]]}}, "
                 f"got {json!r:.200}"
             ) from exc

@@ -125,3 +125,53 @@ def test_no_path_traversal(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
     assert b"[build-system]" not in response.data and b"root:" not in response.data
+
+
+def _descriptors() -> dict[str, list[float]]:
+    from ..support import REFERENCE
+
+    refs = {}
+    for name in ("face1.png", "face2.png", "angry.jpg"):
+        faces = json.loads((REFERENCE / "test" / f"{name}.json").read_text())
+        refs[name] = faces["lowLevel"]["faceRecognitionNet"] if name.startswith("face") else \
+            faces["faces"][0]["descriptor"]
+    return refs
+
+
+def test_match_against_reference_and_stored_matcher(client) -> None:
+    refs = _descriptors()
+    reference = [{"label": "face1", "descriptors": [refs["face1.png"]]},
+                 {"label": "angry", "descriptors": [refs["angry.jpg"]]}]
+    body = client.post("/api/v1/match", json={"queries": [refs["face1.png"], refs["face2.png"]],
+                                              "reference": reference}).get_json()
+    matcher = faceapi.FaceMatcher([faceapi.LabeledFaceDescriptors(r["label"], r["descriptors"]) for r in reference])
+    expected = matcher.find_best_matches([refs["face1.png"], refs["face2.png"]])
+    assert [m["label"] for m in body["matches"]] == [m.label for m in expected]
+    assert [m["text"] for m in body["matches"]] == [str(m) for m in expected]
+    assert body["matches"][0] == {"label": "face1", "distance": 0.0, "text": "face1 (0)"}
+    stored = client.post("/api/v1/match", json={"query": refs["face2.png"], "matcher": matcher.to_json(),
+                                                "distance_threshold": 2.0}).get_json()
+    assert stored["distance_threshold"] == 2.0 and stored["matches"][0]["label"] != "unknown"
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [("not json", 400), ({"queries": [[0.1] * 128]}, 422), ({"reference": []}, 422),
+     ({"query": [0.1] * 128, "reference": [{"label": "a", "descriptors": [[0.1] * 127]}]}, 422),
+     ({"query": [float("nan")] * 128, "reference": [{"label": "a", "descriptors": [[0.1] * 128]}]}, 422),
+     ({"query": [0.1] * 128, "reference": [{"label": "a", "descriptors": [[0.1] * 128]}], "distance_threshold": -1},
+      422),
+     ({"query": [0.1] * 128, "reference": [{"label": "a"}]}, 422),
+     ({"query": [0.1] * 128, "matcher": {"bogus": 1}}, 422),
+     ({"query": [0.1] * 128, "reference": [{"label": "a", "descriptors": [[0.1] * 128]}], "extra": 1}, 422)],
+    ids=["not-json", "no-reference", "no-query", "length-mismatch", "nan", "negative-threshold", "no-descriptors",
+         "bad-matcher", "unknown-field"],
+)
+def test_match_errors(client, body, status: int) -> None:
+    if isinstance(body, str):
+        response = client.post("/api/v1/match", data=body, content_type="application/json")
+    else:
+        response = client.post("/api/v1/match", data=json.dumps(body).replace("NaN", "NaN"),
+                               content_type="application/json")
+    assert response.status_code == status, response.get_json()
+    assert response.get_json()["error"]["code"]
