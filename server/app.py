@@ -19,11 +19,12 @@ from werkzeug.routing import PathConverter
 import pyfaceapi as faceapi
 from pyfaceapi.imageio import decode
 from pyfaceapi.model_files import default_model_dir, manifest_entry, read_manifest
+from pyfaceapi.pipeline import run_request
 
 from . import errors
 from .config import ServerConfig
 from .openapi import openapi_document
-from .options import DetectParams, parse_detect_params, parse_json_options
+from .options import parse_detect_params, parse_json_options
 
 API_PREFIX = "/api/v1"
 IMAGE_CONTENT_TYPES = ("image/", "application/octet-stream")
@@ -100,11 +101,11 @@ def detect() -> Response:
     """Detect faces and run the requested tasks; the JSON shape of the browser facade's results."""
     started = time.perf_counter()
     data, raw_options = read_image_and_options()
-    params = parse_detect_params(raw_options)
+    detect_request = parse_detect_params(raw_options, settings().max_faces)
     decoded = time.perf_counter()
     pixels = decode(data, settings().max_pixels)
     decoded_at = time.perf_counter()
-    faces = run_tasks(pixels, params)
+    faces = run_request(pixels, detect_request)
     finished = time.perf_counter()
     height, width = pixels.shape[:2]
     return jsonify(
@@ -180,31 +181,6 @@ def read_image_and_options() -> tuple[bytes, dict[str, Any]]:
     if not data:
         raise errors.ApiError(400, "missing_image", "the request carries no image")
     return data, options
-
-
-def run_tasks(pixels: Any, params: DetectParams) -> list[dict[str, Any]]:
-    """Run the detector and the requested stages; at most ``max_faces`` faces, best scores first."""
-    task: Any = (faceapi.detect_single_face if params.single else faceapi.detect_all_faces)(
-        pixels, params.detector_options)
-    if params.landmarks:
-        task = task.with_face_landmarks(use_tiny_model=params.landmarks == "tiny")
-    if params.expressions:
-        task = task.with_face_expressions()
-    if params.age_gender:
-        task = task.with_age_and_gender()
-    if params.descriptors:
-        task = task.with_face_descriptor() if params.single else task.with_face_descriptors()
-    result = task.run()
-    results = [] if result is None else [result] if params.single else list(result)
-    faces = [_face_json(r) for r in results]
-    faces.sort(key=lambda face: -face["detection"]["score"])
-    return faces[: settings().max_faces]
-
-
-def _face_json(result: Any) -> dict[str, Any]:
-    if isinstance(result, faceapi.FaceDetection):
-        return {"detection": result.to_dict()}
-    return result.to_dict()
 
 
 def _ms(start: float, end: float) -> float:

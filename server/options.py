@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pyfaceapi import SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options
 from pyfaceapi.errors import OptionsError
+from pyfaceapi.pipeline import DetectRequest
 
 from .errors import ApiError
 
@@ -30,20 +30,6 @@ DETECTOR_OPTIONS: dict[str, tuple[type, dict[str, type]]] = {
     "tiny_yolov2": (TinyYolov2Options, {"input_size": int, "score_threshold": float}),
 }
 TASK_KEYS = ("single", "landmarks", "expressions", "age_gender", "descriptors")
-DetectorOptions = SsdMobilenetv1Options | TinyFaceDetectorOptions | TinyYolov2Options
-
-
-@dataclass(frozen=True)
-class DetectParams:
-    """What one request asks for."""
-
-    detector: str = "ssd"
-    detector_options: DetectorOptions = field(default_factory=SsdMobilenetv1Options)
-    single: bool = False
-    landmarks: str | None = None  # None, "normal" or "tiny"
-    expressions: bool = False
-    age_gender: bool = False
-    descriptors: bool = False
 
 
 def parse_json_options(text: str | None) -> dict[str, Any]:
@@ -59,7 +45,7 @@ def parse_json_options(text: str | None) -> dict[str, Any]:
     return value
 
 
-def parse_detect_params(raw: Mapping[str, Any]) -> DetectParams:
+def parse_detect_params(raw: Mapping[str, Any], max_faces: int | None = None) -> DetectRequest:
     """Validate and convert ``raw`` options; raises :class:`ApiError` (422) with the offending key."""
     values = dict(raw)
     detector = str(values.pop("detector", "ssd"))
@@ -79,22 +65,18 @@ def parse_detect_params(raw: Mapping[str, Any]) -> DetectParams:
     except OptionsError as exc:
         raise ApiError(422, "invalid_options", str(exc)) from exc
 
-    landmarks = _landmarks(tasks.get("landmarks"))
-    descriptors = _convert("descriptors", tasks.get("descriptors", False), bool)
-    if descriptors and landmarks is None:
-        landmarks = "normal"
-    return DetectParams(
-        detector=detector,
+    return DetectRequest(
         detector_options=detector_options,
         single=_convert("single", tasks.get("single", False), bool),
-        landmarks=landmarks,
+        landmarks=_landmarks(tasks.get("landmarks")),
         expressions=_convert("expressions", tasks.get("expressions", False), bool),
         age_gender=_convert("age_gender", tasks.get("age_gender", False), bool),
-        descriptors=descriptors,
+        descriptors=_convert("descriptors", tasks.get("descriptors", False), bool),
+        max_faces=max_faces,
     )
 
 
-def _landmarks(value: Any) -> str | None:
+def _landmarks(value: Any) -> Literal["normal", "tiny"] | None:
     if isinstance(value, str) and value.lower() == "tiny":
         return "tiny"
     return "normal" if _convert("landmarks", value if value is not None else False, bool) else None
