@@ -8,6 +8,7 @@ different nets at the same time but never the same interpreter. Scale out with p
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,38 @@ def detect() -> Response:
         timing_ms={"decode": _ms(decoded, decoded_at), "inference": _ms(decoded_at, finished),
                    "total": _ms(started, finished)},
     )
+
+
+@api.post("/draw")
+def draw() -> Response:
+    """Like ``/detect``, but answers the image as PNG with the results drawn on it.
+
+    Extra option ``draw``: what to draw, comma-separated from ``detections``, ``landmarks``,
+    ``expressions`` (default: all three; each draws what the results carry).
+    """
+    from pyfaceapi.draw import DRAW_KINDS, annotate
+    from pyfaceapi.results import FaceResult
+
+    data, raw_options = read_image_and_options()
+    what = _draw_kinds(raw_options.pop("draw", None), DRAW_KINDS)
+    detect_request = parse_detect_params(raw_options, settings().max_faces)
+    pixels = decode(data, settings().max_pixels)
+    faces = run_request(pixels, detect_request)
+    picture = annotate(pixels, [FaceResult.from_dict(face) for face in faces], what)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return Response(buffer.getvalue(), mimetype="image/png", headers={"X-Face-Count": str(len(faces))})
+
+
+def _draw_kinds(value: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if value is None:
+        return allowed
+    kinds = value if isinstance(value, list) else str(value).split(",")
+    kinds = [str(k).strip() for k in kinds if str(k).strip()]
+    unknown = [k for k in kinds if k not in allowed]
+    if unknown or not kinds:
+        raise errors.ApiError(422, "invalid_options", f"draw must list some of {', '.join(allowed)}")
+    return tuple(kinds)
 
 
 @api.post("/match")

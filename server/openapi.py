@@ -56,6 +56,18 @@ def _error(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    detect_body = {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
+            "image": {"type": "string", "format": "binary"},
+            "options": {"type": "string", "description": "JSON object with the query options"}}}},
+        "image/*": {"schema": {"type": "string", "format": "binary"}},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+    detect_errors = {
+        "400": _error("no image, or malformed options JSON"),
+        "413": _error("request or image too large"),
+        "415": _error("not an image, or an unsupported content type"),
+        "422": _error("invalid options or unusable image"),
+    }
     query_parameters = [{"name": name, "in": "query", "required": False, "schema": schema}
                         for name, schema in DETECT_OPTIONS.items()]
     return {
@@ -66,12 +78,7 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/detect": {"post": {
                 "summary": "Detect faces and run the requested tasks",
                 "parameters": query_parameters,
-                "requestBody": {"required": True, "content": {
-                    "multipart/form-data": {"schema": {"type": "object", "required": ["image"], "properties": {
-                        "image": {"type": "string", "format": "binary"},
-                        "options": {"type": "string", "description": "JSON object with the query options"}}}},
-                    "image/*": {"schema": {"type": "string", "format": "binary"}},
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "requestBody": detect_body,
                 "responses": {
                     "200": {"description": "faces found", "content": {"application/json": {"schema": {
                         "type": "object", "required": ["faces", "image", "timing_ms"], "properties": {
@@ -79,10 +86,17 @@ def openapi_document() -> dict[str, Any]:
                             "image": {"type": "object", "properties": {"width": {"type": "integer"},
                                                                          "height": {"type": "integer"}}},
                             "timing_ms": {"type": "object", "additionalProperties": {"type": "number"}}}}}}},
-                    "400": _error("no image, or malformed options JSON"),
-                    "413": _error("request or image too large"),
-                    "415": _error("not an image, or an unsupported content type"),
-                    "422": _error("invalid options or unusable image"),
+                    **detect_errors,
+                }}},
+            "/api/v1/draw": {"post": {
+                "summary": "Detect, then answer the image as PNG with the results drawn (face-api.js's draw)",
+                "parameters": [*query_parameters, {"name": "draw", "in": "query", "required": False, "schema": {
+                    "type": "string", "description": "comma-separated: detections, landmarks, expressions"}}],
+                "requestBody": detect_body,
+                "responses": {
+                    "200": {"description": "annotated image", "content": {"image/png": {"schema": {
+                        "type": "string", "format": "binary"}}}},
+                    **detect_errors,
                 }}},
             "/api/v1/match": {"post": {
                 "summary": "Match query descriptors against labelled references (FaceMatcher)",

@@ -175,3 +175,27 @@ def test_match_errors(client, body, status: int) -> None:
                                content_type="application/json")
     assert response.status_code == status, response.get_json()
     assert response.get_json()["error"]["code"]
+
+
+def test_draw_returns_the_annotated_png(client) -> None:
+    import numpy as np
+
+    from pyfaceapi.draw import annotate
+    from pyfaceapi.pipeline import DetectRequest, run_request
+    from pyfaceapi.results import FaceResult
+
+    def post_draw(query: str):
+        return client.post(f"/api/v1/draw{query}", data=(IMAGES / "faces.jpg").read_bytes(),
+                           content_type="image/jpeg")
+
+    response = post_draw("?landmarks=1&expressions=1&draw=detections,landmarks")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.headers["X-Face-Count"] == "4"
+    drawn = np.asarray(Image.open(io.BytesIO(response.data)).convert("RGB"))
+    pixels = load_image(IMAGES / "faces.jpg")
+    faces = run_request(pixels, DetectRequest(landmarks="normal", expressions=True, max_faces=4))
+    expected = annotate(pixels, [FaceResult.from_dict(f) for f in faces], ("detections", "landmarks"))
+    np.testing.assert_array_equal(drawn, np.asarray(expected.convert("RGB")))
+    assert (drawn != pixels).any()
+    bad = post_draw("?draw=everything")
+    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_options"
