@@ -12,6 +12,7 @@ Names mirror face-api.js in snake_case (``detectAllFaces`` -> ``detect_all_faces
 face-api.js's own JSON with ``to_dict()``.
 """
 
+from . import draw
 from .api import (
     ComposableTask,
     ComputeAllFaceDescriptorsTask,
