@@ -56,6 +56,7 @@ from .nets import (
     detect_face_landmarks_tiny,
     detect_landmarks,
     locate_faces,
+    mtcnn,
     nets,
     predict_age_and_gender,
     recognize_face_expressions,
@@ -72,6 +73,7 @@ from .networks.face_expression import (
 )
 from .networks.face_landmark_68 import FaceLandmark68Net, FaceLandmark68TinyNet
 from .networks.face_recognition import FaceRecognitionNet
+from .networks.mtcnn import Mtcnn, MtcnnOptions, MtcnnResult
 from .networks.ssd_mobilenetv1 import SsdMobilenetv1, SsdMobilenetv1Options
 from .networks.tiny_face_detector import TinyFaceDetector, TinyFaceDetectorOptions
 from .networks.tiny_yolov2 import TinyYolov2, TinyYolov2Options
@@ -128,6 +130,9 @@ __all__ = [
     "InputError",
     "LabeledFaceDescriptors",
     "ModelError",
+    "Mtcnn",
+    "MtcnnOptions",
+    "MtcnnResult",
     "NetInput",
     "NotLoadedError",
     "ObjectDetection",
@@ -155,6 +160,7 @@ __all__ = [
     "detect_face_landmarks_tiny",
     "detect_landmarks",
     "detect_single_face",
+    "draw",
     "euclidean_distance",
     "extend_with_age",
     "extend_with_face_descriptor",
@@ -173,6 +179,7 @@ __all__ = [
     "is_with_gender",
     "locate_faces",
     "match_dimensions",
+    "mtcnn",
     "nets",
     "non_max_suppression",
     "predict_age_and_gender",

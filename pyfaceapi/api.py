@@ -35,6 +35,7 @@ from .networks.face_expression import to_face_expressions
 from .networks.face_landmark_68 import FaceLandmark68NetBase, to_face_landmarks
 from .networks.face_processor import FaceProcessor
 from .networks.face_recognition import to_descriptors
+from .networks.mtcnn import MtcnnOptions
 from .networks.ssd_mobilenetv1 import SsdMobilenetv1Options
 from .networks.tiny_face_detector import TinyFaceDetectorOptions
 from .networks.tiny_yolov2 import TinyYolov2Options
@@ -49,7 +50,7 @@ from .results import (
 )
 from .utils import CropTarget, crop, face_crop_boxes
 
-DetectorOptions = SsdMobilenetv1Options | TinyFaceDetectorOptions | TinyYolov2Options
+DetectorOptions = SsdMobilenetv1Options | TinyFaceDetectorOptions | TinyYolov2Options | MtcnnOptions
 R = TypeVar("R")
 
 
@@ -117,6 +118,8 @@ class DetectAllFacesTask(ChainTask[list[FaceDetection]]):
 
     def _detect(self, net_input: NetInput) -> list[FaceDetection]:
         options = self.options
+        if isinstance(options, MtcnnOptions):
+            return [result.detection for result in nets.mtcnn.forward(net_input, options)]
         # TinyFaceDetectorOptions derives from TinyYolov2Options: test it first, as face-api.js does
         if isinstance(options, TinyFaceDetectorOptions):
             return nets.tiny_face_detector.locate_faces(net_input, options)
@@ -126,7 +129,7 @@ class DetectAllFacesTask(ChainTask[list[FaceDetection]]):
             return nets.tiny_yolov2.locate_faces(net_input, options)
         raise OptionsError(
             "detect_faces - expected options to be an instance of TinyFaceDetectorOptions | "
-            f"SsdMobilenetv1Options | TinyYolov2Options, got {type(options).__name__}"
+            f"SsdMobilenetv1Options | MtcnnOptions | TinyYolov2Options, got {type(options).__name__}"
         )
 
     def _results(self, ctx: RunContext) -> list[FaceResult]:

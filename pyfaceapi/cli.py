@@ -28,7 +28,9 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TextIO
 
+from .api import DetectorOptions
 from .errors import FaceApiError
+from .networks.mtcnn import MtcnnOptions
 from .networks.ssd_mobilenetv1 import SsdMobilenetv1Options
 from .networks.tiny_face_detector import TinyFaceDetectorOptions
 from .networks.tiny_yolov2 import TinyYolov2Options
@@ -89,12 +91,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+DETECTOR_FLAGS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "ssd": (SsdMobilenetv1Options, ("min_confidence", "max_results")),
+    "tiny": (TinyFaceDetectorOptions, ("input_size", "score_threshold")),
+    "tiny_yolov2": (TinyYolov2Options, ("input_size", "score_threshold")),
+    "mtcnn": (MtcnnOptions, ("min_face_size", "score_thresholds", "scale_factor", "max_num_scales", "scale_steps")),
+}
+
+
 def add_detector_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--detector", choices=("ssd", "tiny", "tiny_yolov2"), default="ssd")
+    parser.add_argument("--detector", choices=tuple(DETECTOR_FLAGS), default="ssd")
     parser.add_argument("--min-confidence", type=float, help="ssd: score threshold (default 0.5)")
     parser.add_argument("--max-results", type=int, help="ssd: at most this many faces (default 100)")
     parser.add_argument("--input-size", type=int, help="tiny detectors: multiple of 32 (default 416)")
     parser.add_argument("--score-threshold", type=float, help="tiny detectors: score threshold (default 0.5)")
+    parser.add_argument("--min-face-size", type=float, help="mtcnn: smallest face in pixels (default 20)")
+    parser.add_argument("--score-thresholds", type=float, nargs=3, metavar=("P", "R", "O"),
+                        help="mtcnn: per-stage thresholds (default 0.6 0.7 0.7)")
+    parser.add_argument("--scale-factor", type=float, help="mtcnn: pyramid step (default 0.709)")
+    parser.add_argument("--max-num-scales", type=int, help="mtcnn: pyramid levels (default 10)")
+    parser.add_argument("--scale-steps", type=float, nargs="+", help="mtcnn: explicit pyramid scales")
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -106,17 +122,18 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     progress.add_argument("--no-progress", dest="progress", action="store_false")
 
 
-def detector_options(args: argparse.Namespace) -> SsdMobilenetv1Options | TinyYolov2Options:
+def detector_options(args: argparse.Namespace) -> DetectorOptions:
     """The options object of ``--detector`` from the flags; a flag of another detector is an error."""
-    ssd_flags = {"min_confidence": args.min_confidence, "max_results": args.max_results}
-    tiny_flags = {"input_size": args.input_size, "score_threshold": args.score_threshold}
-    mine, others = (ssd_flags, tiny_flags) if args.detector == "ssd" else (tiny_flags, ssd_flags)
-    stray = [name for name, value in others.items() if value is not None]
+    cls, mine = DETECTOR_FLAGS[args.detector]
+    all_flags = {flag for _, flags in DETECTOR_FLAGS.values() for flag in flags}
+    stray = [flag for flag in sorted(all_flags - set(mine)) if getattr(args, flag) is not None]
     if stray:
         raise UsageError(f"--{stray[0].replace('_', '-')} does not apply to --detector {args.detector}")
-    given = {name: value for name, value in mine.items() if value is not None}
-    cls = {"ssd": SsdMobilenetv1Options, "tiny": TinyFaceDetectorOptions, "tiny_yolov2": TinyYolov2Options}
-    return cls[args.detector](**given)
+    given = {flag: getattr(args, flag) for flag in mine if getattr(args, flag) is not None}
+    for flag in ("score_thresholds", "scale_steps"):
+        if flag in given:
+            given[flag] = tuple(given[flag])
+    return cls(**given)
 
 
 def expand_paths(patterns: Sequence[str]) -> list[Path]:
@@ -143,9 +160,9 @@ def load_nets(request: DetectRequest, models: str | None) -> None:
     """Load the nets ``request`` needs (each once per process)."""
     from .nets import nets
 
-    options = request.detector_options
-    needed = [nets.tiny_face_detector if isinstance(options, TinyFaceDetectorOptions)
-              else nets.ssd_mobilenetv1 if isinstance(options, SsdMobilenetv1Options) else nets.tiny_yolov2]
+    detectors = [(MtcnnOptions, nets.mtcnn), (TinyFaceDetectorOptions, nets.tiny_face_detector),
+                 (SsdMobilenetv1Options, nets.ssd_mobilenetv1), (TinyYolov2Options, nets.tiny_yolov2)]
+    needed: list[Any] = [next(net for cls, net in detectors if isinstance(request.detector_options, cls))]
     if request.landmarks == "normal":
         needed.append(nets.face_landmark_68_net)
     if request.landmarks == "tiny":

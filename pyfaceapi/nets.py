@@ -19,6 +19,7 @@ from .networks.base import NeuralNetwork
 from .networks.face_expression import FaceExpressionNet, FaceExpressions
 from .networks.face_landmark_68 import FaceLandmark68Net, FaceLandmark68TinyNet
 from .networks.face_recognition import FaceRecognitionNet
+from .networks.mtcnn import Mtcnn, MtcnnOptions, MtcnnResult
 from .networks.ssd_mobilenetv1 import SsdMobilenetv1, SsdMobilenetv1Options
 from .networks.tiny_face_detector import TinyFaceDetector, TinyFaceDetectorOptions
 from .networks.tiny_yolov2 import TinyYolov2, TinyYolov2Options
@@ -31,6 +32,7 @@ class Nets:
     ssd_mobilenetv1: SsdMobilenetv1
     tiny_face_detector: TinyFaceDetector
     tiny_yolov2: TinyYolov2
+    mtcnn: Mtcnn
     face_landmark_68_net: FaceLandmark68Net
     face_landmark_68_tiny_net: FaceLandmark68TinyNet
     face_recognition_net: FaceRecognitionNet
@@ -50,6 +52,7 @@ nets = Nets(
     ssd_mobilenetv1=SsdMobilenetv1(),
     tiny_face_detector=TinyFaceDetector(),
     tiny_yolov2=TinyYolov2(),
+    mtcnn=Mtcnn(),
     face_landmark_68_net=FaceLandmark68Net(),
     face_landmark_68_tiny_net=FaceLandmark68TinyNet(),
     face_recognition_net=FaceRecognitionNet(),
@@ -71,6 +74,12 @@ def tiny_face_detector(input: Any, options: TinyFaceDetectorOptions | None = Non
 def tiny_yolov2(input: Any, options: TinyYolov2Options | None = None) -> list[FaceDetection]:
     """Detect faces with Tiny YOLOv2 (face-api.js's ``faceapi.tinyYolov2``)."""
     return nets.tiny_yolov2.locate_faces(to_net_input(input), options)
+
+
+def mtcnn(input: Any, options: MtcnnOptions | None = None) -> list[MtcnnResult]:
+    """Detect faces and their 5 landmarks with MTCNN (face-api.js's ``faceapi.mtcnn``): each result has a
+    ``detection`` and 5-point ``landmarks`` (:class:`~pyfaceapi.FaceLandmarks5`) in image pixels."""
+    return nets.mtcnn.forward(to_net_input(input), options)
 
 
 def detect_face_landmarks(input: Any) -> FaceLandmarks68 | list[FaceLandmarks68]:

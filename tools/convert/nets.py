@@ -1,4 +1,4 @@
-"""The eight face-api.js 0.22.2 forward passes, rebuilt with TensorFlow ops.
+"""The face-api.js 0.22.2 forward passes, rebuilt with TensorFlow ops.
 
 Each ``build_<net>(weights)`` returns a function mapping the contract's ``input`` tensor (float32
 pixels 0..255) to the contract's outputs, in contract order.  Weight names are those of the
@@ -306,6 +306,110 @@ def build_age_gender(w: WeightMap) -> Forward:
     return forward
 
 
+# --------------------------------------------------------------------------- MTCNN (P-Net, R-Net, O-Net)
+#
+# face-api.js runs the three nets on BGR images transposed to [N, W, H, 3] (a MATLAB/Caffe legacy). Here
+# the models take RGB in natural orientation and both quirks live in the weights instead:
+#   - BGR: conv1's input channels are reversed (the normalisation is the same for every channel);
+#   - transpose: conv(x^T, K) = conv(x, K^T)^T and the square max pools commute with ^T, so every conv
+#     filter is transposed in (kh, kw) and the maps come out in natural orientation; the flatten before
+#     fc1 then walks (w, h, c) instead of (h, w, c), so fc1's rows are permuted to match.
+
+_MTCNN_MEAN = 127.5
+_MTCNN_SCALE = 0.0078125
+
+
+def _mtcnn_normalize(pixels: tf.Tensor) -> tf.Tensor:
+    """``mtcnn/normalize``: ``(x - 127.5) * 0.0078125``."""
+    return tf.multiply(tf.subtract(pixels, L.const(_MTCNN_MEAN)), L.const(_MTCNN_SCALE))
+
+
+def _prelu(x: tf.Tensor, alpha: np.ndarray) -> tf.Tensor:
+    """``mtcnn/prelu``: ``relu(x) + alpha * -relu(-x)``, literally."""
+    return tf.add(tf.nn.relu(x), tf.multiply(L.const(alpha), tf.negative(tf.nn.relu(tf.negative(x)))))
+
+
+def _transposed_filters(filters: np.ndarray, bgr_input: bool = False) -> np.ndarray:
+    """HWIO filters for the untransposed image (and RGB input when ``bgr_input``): see the note above."""
+    out = filters.transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(out[:, :, ::-1, :] if bgr_input else out)
+
+
+def _transposed_fc_rows(weights: np.ndarray, height: int, width: int, channels: int) -> np.ndarray:
+    """fc weights for a flatten of the (h, w, c) map instead of face-api.js's transposed (w, h, c) map."""
+    rows = weights.reshape(width, height, channels, -1).transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(rows.reshape(height * width * channels, -1))
+
+
+def _mtcnn_conv(w: WeightMap, x: tf.Tensor, name: str, first: bool = False) -> tf.Tensor:
+    """``common/convLayer(x, params, 'valid')``: conv 'valid' + bias (filters folded as above)."""
+    filters = _transposed_filters(w.get_rank(f"{name}/weights", 4), bgr_input=first)
+    return L.conv_bias(x, filters, w.get_rank(f"{name}/bias", 1), 1, "VALID")
+
+
+def _mtcnn_shared(w: WeightMap, x: tf.Tensor, net: str) -> tf.Tensor:
+    """``mtcnn/sharedLayers``: 3 x (conv 'valid' + PReLU), max pools after the first two (P-Net: one 2x2)."""
+    is_pnet = net == "pnet"
+    out = _prelu(_mtcnn_conv(w, x, f"{net}/conv1", first=True), w.get_rank(f"{net}/prelu1_alpha", 1))
+    out = L.max_pool(out, 2 if is_pnet else 3, 2, "SAME")
+    out = _prelu(_mtcnn_conv(w, out, f"{net}/conv2"), w.get_rank(f"{net}/prelu2_alpha", 1))
+    if not is_pnet:
+        out = L.max_pool(out, 3, 2, "VALID")
+    return _prelu(_mtcnn_conv(w, out, f"{net}/conv3"), w.get_rank(f"{net}/prelu3_alpha", 1))
+
+
+def _mtcnn_fc(w: WeightMap, x: tf.Tensor, name: str, weights: np.ndarray | None = None) -> tf.Tensor:
+    """``common/fullyConnectedLayer``: ``matMul + bias``."""
+    matrix = w.get_rank(f"{name}/weights", 2) if weights is None else weights
+    return L.fully_connected(x, matrix, w.get_rank(f"{name}/bias", 1))
+
+
+def _mtcnn_flatten_fc1(w: WeightMap, out: tf.Tensor, net: str) -> tf.Tensor:
+    """``reshape(out, [N, fc1 rows])`` then fc1, its rows permuted for the untransposed map."""
+    height, width, channels = (int(d) for d in out.shape[1:])
+    weights = _transposed_fc_rows(w.get_rank(f"{net}/fc1/weights", 2), height, width, channels)
+    return _mtcnn_fc(w, L.flatten(out, height * width * channels), f"{net}/fc1", weights)
+
+
+def build_mtcnn_pnet(w: WeightMap) -> Forward:
+    """``mtcnn/PNet`` as ``stage1`` runs it: prob [1, H', W', 2] (softmax), regions [1, H', W', 4]."""
+
+    def forward(pixels: tf.Tensor) -> list[tf.Tensor]:
+        out = _mtcnn_shared(w, _mtcnn_normalize(pixels), "pnet")
+        # softmax(conv - max(conv)): the shift is the one L.softmax makes itself (max of x - max(x) is 0)
+        prob = L.softmax(_mtcnn_conv(w, out, "pnet/conv4_1"))
+        regions = _mtcnn_conv(w, out, "pnet/conv4_2")
+        return [prob, regions]
+
+    return forward
+
+
+def build_mtcnn_rnet(w: WeightMap) -> Forward:
+    """``mtcnn/RNet``: prob [N, 2] (face-api.js keeps prob[:, 1] as scores), regions [N, 4]."""
+
+    def forward(pixels: tf.Tensor) -> list[tf.Tensor]:
+        out = _mtcnn_shared(w, _mtcnn_normalize(pixels), "rnet")
+        prelu4 = _prelu(_mtcnn_flatten_fc1(w, out, "rnet"), w.get_rank("rnet/prelu4_alpha", 1))
+        prob = L.softmax(_mtcnn_fc(w, prelu4, "rnet/fc2_1"))
+        return [prob, _mtcnn_fc(w, prelu4, "rnet/fc2_2")]
+
+    return forward
+
+
+def build_mtcnn_onet(w: WeightMap) -> Forward:
+    """``mtcnn/ONet``: prob [N, 2], regions [N, 4], points [N, 10] (x0..x4, y0..y4)."""
+
+    def forward(pixels: tf.Tensor) -> list[tf.Tensor]:
+        out = _mtcnn_shared(w, _mtcnn_normalize(pixels), "onet")
+        out = L.max_pool(out, 2, 2, "SAME")
+        out = _prelu(_mtcnn_conv(w, out, "onet/conv4"), w.get_rank("onet/prelu4_alpha", 1))
+        prelu5 = _prelu(_mtcnn_flatten_fc1(w, out, "onet"), w.get_rank("onet/prelu5_alpha", 1))
+        prob = L.softmax(_mtcnn_fc(w, prelu5, "onet/fc2_1"))
+        return [prob, _mtcnn_fc(w, prelu5, "onet/fc2_2"), _mtcnn_fc(w, prelu5, "onet/fc2_3")]
+
+    return forward
+
+
 BUILDERS: dict[str, Callable[[WeightMap], Forward]] = {
     "ssd_mobilenetv1": build_ssd_mobilenetv1,
     "tiny_face_detector": build_tiny_face_detector,
@@ -315,4 +419,7 @@ BUILDERS: dict[str, Callable[[WeightMap], Forward]] = {
     "face_recognition": build_face_recognition,
     "face_expression": build_face_expression,
     "age_gender": build_age_gender,
+    "mtcnn_pnet": build_mtcnn_pnet,
+    "mtcnn_rnet": build_mtcnn_rnet,
+    "mtcnn_onet": build_mtcnn_onet,
 }

@@ -19,7 +19,64 @@ const nmRequire = createRequire(path.join(NODE_MODULES, '_resolve_from_here.js')
 const faceapi = nmRequire('face-api.js');
 const tf = faceapi.tf;
 
-// net name -> [constructor, function(net, netInput, size) -> { outputName: tensor }]
+// MTCNN internals (not exported by face-api.js's index); the modules face-api.js's Mtcnn itself uses
+const mtcnnModule = (name) => nmRequire(`face-api.js/build/commonjs/mtcnn/${name}`);
+const { PNet } = mtcnnModule('PNet');
+const { RNet } = mtcnnModule('RNet');
+const { ONet } = mtcnnModule('ONet');
+const { normalize: mtcnnNormalize } = mtcnnModule('normalize');
+const { bgrToRgbTensor } = mtcnnModule('bgrToRgbTensor');
+const { getSizesForScale } = mtcnnModule('getSizesForScale');
+const { sharedLayer } = mtcnnModule('sharedLayers');
+const { prelu } = mtcnnModule('prelu');
+const { convLayer } = nmRequire('face-api.js/build/commonjs/common');
+const { fullyConnectedLayer } = nmRequire('face-api.js/build/commonjs/common/fullyConnectedLayer');
+
+// The models take RGB in natural orientation; face-api.js feeds its MTCNN nets BGR transposed to
+// [N, W, H, 3] (see contracts.py). Transposing face-api.js's P-Net maps back is pure data movement.
+const toNhwc = (t) => tf.transpose(t, [0, 2, 1, 3]);
+
+// mtcnn/RNet.js and mtcnn/ONet.js line by line, but returning prob before `unstack(prob, 1)[1]`;
+// checkMtcnnReplica() asserts that they agree bit for bit with face-api.js's own RNet / ONet.
+function rnetWithProb(x, params) {
+  const convOut = sharedLayer(x, params);
+  const vectorized = tf.reshape(convOut, [convOut.shape[0], params.fc1.weights.shape[0]]);
+  const fc1 = fullyConnectedLayer(vectorized, params.fc1);
+  const prelu4 = prelu(fc1, params.prelu4_alpha);
+  const fc21 = fullyConnectedLayer(prelu4, params.fc2_1);
+  const max = tf.expandDims(tf.max(fc21, 1), 1);
+  const prob = tf.softmax(tf.sub(fc21, max), 1);
+  return { prob, regions: fullyConnectedLayer(prelu4, params.fc2_2) };
+}
+
+function onetWithProb(x, params) {
+  let out = sharedLayer(x, params);
+  out = tf.maxPool(out, [2, 2], [2, 2], 'same');
+  out = convLayer(out, params.conv4, 'valid');
+  out = prelu(out, params.prelu4_alpha);
+  const vectorized = tf.reshape(out, [out.shape[0], params.fc1.weights.shape[0]]);
+  const fc1 = fullyConnectedLayer(vectorized, params.fc1);
+  const prelu5 = prelu(fc1, params.prelu5_alpha);
+  const fc21 = fullyConnectedLayer(prelu5, params.fc2_1);
+  const max = tf.expandDims(tf.max(fc21, 1), 1);
+  const prob = tf.softmax(tf.sub(fc21, max), 1);
+  return { prob, regions: fullyConnectedLayer(prelu5, params.fc2_2), points: fullyConnectedLayer(prelu5, params.fc2_3) };
+}
+
+function checkMtcnnReplica(name, mine, theirs) {
+  const same = (a, b) => a.size === b.size && a.dataSync().every((v, i) => Object.is(v, b.dataSync()[i]));
+  const scores = tf.unstack(mine.prob, 1)[1];
+  const keys = Object.keys(theirs).filter((k) => k !== 'scores');
+  if (!same(scores, theirs.scores) || !keys.every((k) => same(mine[k], theirs[k]))) {
+    throw new Error(`${name}: the prob-returning replica differs from face-api.js's own net`);
+  }
+}
+
+// stage 2/3 input: extractImagePatches makes BGR [1, w, h, 3] from the RGBA patch, transposes, normalizes
+const mtcnnPatchInput = (rgb) => mtcnnNormalize(tf.transpose(bgrToRgbTensor(rgb), [0, 2, 1, 3]));
+
+// net name -> [constructor, function(net, netInput, size, input) -> { outputName: tensor }, prepare?]
+// `input` is the tensor dumped as the model input: prepare(netInput, case) or netInput.toBatchTensor.
 const NETS = {
   ssd_mobilenetv1: [() => new faceapi.SsdMobilenetv1(), (net, input) => {
     const { boxes, scores } = net.forwardInput(input);
@@ -35,6 +92,31 @@ const NETS = {
     const { age, gender } = net.forwardInput(input);
     return { age: age.reshape([-1, 1]), gender };
   }],
+  // stage1: imgTensor = bgrToRgbTensor(fromPixels(canvas)) (RGB -> BGR), resizeBilinear per scale,
+  // normalize, transpose. The dumped input is the resized image swapped back to RGB (exact).
+  mtcnn_pnet: [() => new faceapi.Mtcnn(), (net, _netInput, _size, rgb) => {
+    const x = tf.transpose(mtcnnNormalize(bgrToRgbTensor(rgb)), [0, 2, 1, 3]);
+    const { prob, regions } = PNet(x, net.params.pnet);
+    return { prob: toNhwc(prob), regions: toNhwc(regions) };
+  }, (netInput, c) => {
+    const image = netInput.imageTensors[0];
+    const [height, width] = image.shape;
+    const bgr = bgrToRgbTensor(tf.expandDims(image).toFloat());
+    const sizes = getSizesForScale(c.scale, [height, width]);
+    return bgrToRgbTensor(tf.image.resizeBilinear(bgr, [sizes.height, sizes.width]));
+  }],
+  mtcnn_rnet: [() => new faceapi.Mtcnn(), (net, _netInput, _size, rgb) => {
+    const x = mtcnnPatchInput(rgb);
+    const out = rnetWithProb(x, net.params.rnet);
+    checkMtcnnReplica('mtcnn_rnet', out, RNet(x, net.params.rnet));
+    return out;
+  }, (netInput, c) => netInput.toBatchTensor(c.size, c.centered).round()],
+  mtcnn_onet: [() => new faceapi.Mtcnn(), (net, _netInput, _size, rgb) => {
+    const x = mtcnnPatchInput(rgb);
+    const out = onetWithProb(x, net.params.onet);
+    checkMtcnnReplica('mtcnn_onet', out, ONet(x, net.params.onet));
+    return out;
+  }, (netInput, c) => netInput.toBatchTensor(c.size, c.centered).round()],
 };
 
 function loadWeights(net, dir, model) {
@@ -56,7 +138,7 @@ function writeTensor(file, tensor) {
   return tensor.shape;
 }
 
-async function runCase(spec, net, forward, c, dir) {
+async function runCase(spec, net, forward, prepare, c, dir) {
   const images = c.images.map((im) => {
     const rgb = fs.readFileSync(im.rgb);
     if (rgb.length !== im.width * im.height * 3) throw new Error(`${im.rgb}: expected ${im.width}x${im.height} RGB`);
@@ -64,10 +146,10 @@ async function runCase(spec, net, forward, c, dir) {
   });
   const netInput = await faceapi.toNetInput(images);
   const meta = { size: c.size, centered: c.centered, outputs: {} };
-  const batch = netInput.toBatchTensor(c.size, c.centered);
+  const batch = prepare ? tf.tidy(() => prepare(netInput, c)) : netInput.toBatchTensor(c.size, c.centered);
   meta.input = writeTensor(path.join(dir, 'input.f32'), batch);
   const t0 = Date.now();
-  const outputs = tf.tidy(() => forward(net, netInput, c.size));
+  const outputs = tf.tidy(() => forward(net, netInput, c.size, batch));
   meta.ms = Date.now() - t0;
   for (const [name, tensor] of Object.entries(outputs)) {
     meta.outputs[name] = writeTensor(path.join(dir, `${name}.f32`), tensor);
@@ -95,13 +177,13 @@ async function main() {
   fs.writeFileSync(path.join(job.outDir, 'reference.json'), JSON.stringify(info, null, 1));
   for (const spec of job.nets) {
     if (!NETS[spec.name]) throw new Error(`unknown net ${spec.name}`);
-    const [create, forward] = NETS[spec.name];
+    const [create, forward, prepare] = NETS[spec.name];
     const net = create();
     loadWeights(net, spec.weightsDir, spec.weightsModel);
     for (const c of spec.cases) {
       const dir = path.join(job.outDir, spec.name, c.id);
       fs.mkdirSync(dir, { recursive: true });
-      await runCase(spec, net, forward, c, dir);
+      await runCase(spec, net, forward, prepare, c, dir);
     }
     net.dispose();
   }

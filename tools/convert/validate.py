@@ -21,7 +21,7 @@ import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 from PIL import Image
 
-from .contracts import TINY_ANCHORS, NetContract, ValidationCase
+from .contracts import TINY_ANCHORS, NetContract, ValidationCase, mtcnn_pnet_output_size
 
 #: Downstream acceptance bars (metric name -> largest allowed value).
 BARS: dict[str, float] = {
@@ -87,7 +87,8 @@ def write_job(contracts: list[NetContract], weight_dirs: dict[str, Path], images
                     decoded[name] = {"rgb": str(target), "width": width, "height": height,
                                      "rgbSha256": hashlib.sha256(target.read_bytes()).hexdigest()}
                 entries.append(decoded[name])
-            cases.append({"id": case.case_id, "size": case.size, "centered": case.centered, "images": entries})
+            cases.append({"id": case.case_id, "size": case.size, "centered": case.centered, "scale": case.scale,
+                          "images": entries})
         nets.append({"name": contract.name, "weightsDir": str(weight_dirs[contract.name]),
                      "weightsModel": contract.weights_model, "cases": cases})
     job = work / "job.json"
@@ -194,7 +195,31 @@ def metrics(contract: NetContract, data: CaseData, got: dict[str, np.ndarray]) -
     if name == "age_gender":
         return {"age_max_abs": float(np.abs(ref["age"] - got["age"]).max()),
                 "gender_prob_max_abs": float(np.abs(ref["gender"] - got["gender"]).max())}
+    if name.startswith("mtcnn_"):
+        return _mtcnn_metrics(name, ref, got)
     raise KeyError(name)
+
+
+#: Side in net-input pixels of the box an MTCNN net regresses: P-Net's 12x12 cell, R-Net's and O-Net's patch.
+_MTCNN_BOX_PX = {"mtcnn_pnet": 12, "mtcnn_rnet": 24, "mtcnn_onet": 48}
+
+
+def _mtcnn_metrics(name: str, ref: dict[str, np.ndarray], got: dict[str, np.ndarray]) -> dict[str, float]:
+    """Face score (prob[..., 1]), box regression in net-input pixels (windows scoring > 0.1) and, for
+    O-Net, the 5 landmarks (relative to the box) as a mean distance for a 2000-px face."""
+    score_r = ref["prob"][..., 1].astype(np.float64)
+    score_g = got["prob"][..., 1].astype(np.float64)
+    mask = np.maximum(score_r, score_g) > _BOX_MIN_SCORE
+    box_px = np.abs(ref["regions"].astype(np.float64) - got["regions"]).max(axis=-1) * _MTCNN_BOX_PX[name]
+    out = {"score_max_abs": float(np.abs(score_r - score_g).max()),
+           "box_max_px": float(box_px[mask].max()) if mask.any() else 0.0,
+           "box_max_px_all_windows": float(box_px.max()), "windows_above_0.1": int(mask.sum())}
+    if name == "mtcnn_onet":
+        delta = ref["points"].astype(np.float64) - got["points"]
+        dist_rel = np.hypot(delta[:, :5], delta[:, 5:])
+        out["landmarks_mean_px_at_2000"] = float((dist_rel * LANDMARK_FACE_PX).mean(axis=1).max())
+        out["landmarks_max_px48"] = float((dist_rel * 48).max())
+    return out
 
 
 def compare(contract: NetContract, model: bytes, data: CaseData) -> dict:
@@ -232,7 +257,9 @@ def check_resizing(contract: NetContract, model: bytes) -> dict:
     The static copy imitates the browser path (LiteRT.js gets the flatbuffer with its input shape
     rewritten to a concrete shape and never calls resize).
     """
-    if contract.input.shape[0] == -1:
+    if contract.name == "mtcnn_pnet":  # any size from P-Net's 12x12 window up, not square
+        shapes = [[1, 12, 12, 3], [1, 13, 17, 3], [1, 283, 426, 3], [1, 480, 640, 3]]
+    elif contract.input.shape[0] == -1:
         shapes = [[b, *contract.input.shape[1:]] for b in (1, 3, 5)]
     elif contract.input.shape[1] == -1:
         shapes = [[1, s, s, 3] for s in (160, 320, 416, 608)]
@@ -258,6 +285,8 @@ def check_resizing(contract: NetContract, model: bytes) -> dict:
 
 
 def _expected_shape(out_shape: tuple[int, ...], in_shape: list[int], contract: NetContract) -> list[int]:
+    if contract.name == "mtcnn_pnet":
+        return [1, mtcnn_pnet_output_size(in_shape[1]), mtcnn_pnet_output_size(in_shape[2]), out_shape[-1]]
     if contract.input.shape[1] == -1:  # tiny detectors: [1, S/32, S/32, 25]
         return [1, in_shape[1] // 32, in_shape[2] // 32, out_shape[-1]]
     return [in_shape[0] if d == -1 else d for d in out_shape]
