@@ -291,7 +291,7 @@ def reference_matcher(reference: Path, request: DetectRequest, threshold: float)
     if reference.is_file():
         try:
             data = json.loads(reference.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise UsageError(f"cannot read the reference {reference}: {exc}") from exc
         if isinstance(data, list):
             return FaceMatcher([LabeledFaceDescriptors.from_json(item) for item in data], threshold)

@@ -7,7 +7,9 @@ boxes costs ~12x more than in CPython.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,16 +44,45 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
     needed, inverse = np.unique(np.concatenate([row_lo, row_hi]), return_inverse=True)
     source_rows = np.take(source, rows[needed], axis=0).reshape(len(needed), -1)
     channel = np.arange(3)
-    left = np.take(source_rows, (cols[col_lo][:, None] * 3 + channel).ravel(), axis=1).astype(np.float64)
-    right = np.take(source_rows, (cols[col_hi][:, None] * 3 + channel).ravel(), axis=1)
-    horizontal = right - left  # rows flattened to x * 3 + channel: long, contiguous inner loops
+    buffers = _workspace(len(needed), input_size)
+    left = np.take(source_rows, (cols[col_lo][:, None] * 3 + channel).ravel(), axis=1, out=buffers.left)
+    right = np.take(source_rows, (cols[col_hi][:, None] * 3 + channel).ravel(), axis=1, out=buffers.right)
+    # rows flattened to x * 3 + channel: long, contiguous inner loops; float64 like tfjs's JS arithmetic
+    horizontal = np.subtract(right, left, out=buffers.horizontal, dtype=np.float64)
     horizontal *= np.repeat(col_frac, 3)
     horizontal += left
-    top, result = horizontal[inverse[:input_size]], horizontal[inverse[input_size:]]
+    top = np.take(horizontal, inverse[:input_size], axis=0, out=buffers.top)
+    result = np.take(horizontal, inverse[input_size:], axis=0, out=buffers.bottom)
     result -= top
     result *= row_frac[:, None]
     result += top
     return result.reshape(input_size, input_size, 3).astype(np.float32)
+
+
+@dataclass
+class _Buffers:
+    left: np.ndarray
+    right: np.ndarray
+    horizontal: np.ndarray
+    top: np.ndarray
+    bottom: np.ndarray
+
+
+_local = threading.local()
+
+
+def _workspace(num_rows: int, size: int) -> _Buffers:
+    """Scratch arrays for one resize, reused by the next resize of the same shape in the same thread
+    (video frames, face crops): fresh multi-megabyte arrays cost more in page faults than the arithmetic."""
+    cache: dict[tuple[int, int], _Buffers] = _local.__dict__.setdefault("buffers", {})
+    key = (num_rows, size)
+    if key not in cache:
+        if len(cache) >= 8:
+            cache.pop(next(iter(cache)))
+        width = size * 3
+        cache[key] = _Buffers(np.empty((num_rows, width), np.uint8), np.empty((num_rows, width), np.uint8),
+                              np.empty((num_rows, width)), np.empty((size, width)), np.empty((size, width)))
+    return cache[key]
 
 
 def to_batch_tensor(images: Sequence[np.ndarray], input_size: int, center: bool) -> np.ndarray:

@@ -114,7 +114,7 @@ class Box:
 
     def rescale(self, s: float | HasDimensions) -> Box:
         """Scale by a number, or by ``(width, height)`` of a Dimensions-like object."""
-        sx, sy = (s.width, s.height) if isinstance(s, HasDimensions) else (s, s)
+        sx, sy = (s, s) if isinstance(s, (int, float)) else (s.width, s.height)
         return Box(self.x * sx, self.y * sy, self.width * sx, self.height * sy)
 
     def pad(self, pad_x: float, pad_y: float) -> Box:
