@@ -1,0 +1,204 @@
+"""Browser end-to-end fixtures: build web/dist, serve it on loopback, drive Debian's Chromium with Playwright.
+
+One browser and one page (Pyodide loaded once) serve every test of the session. The page's context
+aborts any request that does not go to loopback and records it, so every test also proves that nothing
+is fetched from outside. Set ``PYFACEAPI_CHROMIUM`` to use another Chromium binary.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import mimetypes
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+
+import pyfaceapi as faceapi
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+FIXTURES = ROOT / "tests" / "fixtures"
+HELPERS = Path(__file__).with_name("helpers.js")
+CHROMIUM = Path(os.environ.get("PYFACEAPI_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+NOT_LOOPBACK = re.compile(r"^(?!(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/|(data|blob|about):)")
+TIMEOUT_MS = 240_000
+
+# what the summary prints at the end of the run (cold start, parity)
+REPORT: dict[str, Any] = {"timings": {}, "parity": {}}
+
+
+def load_web_module(name: str) -> ModuleType:
+    """``web/<name>.py`` as a module (web/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"pyfaceapi_web_{name}", WEB / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Session:
+    """One page with the facade loaded; ``blocked`` lists every non-loopback request it attempted."""
+
+    context: BrowserContext
+    page: Page
+    base_url: str
+    blocked: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+
+def open_session(browser: Browser, base_url: str, video_dir: Path) -> Session:
+    """A fresh context (empty cache) on the demo page, with fixtures routed and the outside world blocked."""
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+    session = Session(context, context.new_page(), base_url)
+
+    def block(route: Route) -> None:
+        session.blocked.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def fixture(route: Route) -> None:
+        relative = urlsplit(route.request.url).path.removeprefix("/__fixtures__/")
+        file = (video_dir / relative) if relative.endswith(".webm") else FIXTURES / relative
+        if ".." in relative or not file.is_file():
+            route.fulfill(status=404, body="no such fixture")
+            return
+        content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        route.fulfill(status=200, body=file.read_bytes(), content_type=content_type)
+
+    # URL patterns, not a Python predicate: Playwright then intercepts only the matching requests (the big
+    # wasm files stream straight from the server)
+    context.route(NOT_LOOPBACK, block)
+    context.route("**/__fixtures__/**", fixture)
+    context.add_init_script(path=str(HELPERS))
+    session.page.on("pageerror", lambda error: print(f"[page error] {error}"))
+    session.page.goto(f"{base_url}/index.html")
+    return session
+
+
+@pytest.fixture(scope="session")
+def web_dist() -> Path:
+    """web/dist, (re)built from the registries' cache and this checkout (quick when nothing changed)."""
+    build = load_web_module("build")
+    started = time.perf_counter()
+    build.build(build.DIST)
+    REPORT["timings"]["web build (s)"] = round(time.perf_counter() - started, 1)
+    return build.DIST
+
+
+@pytest.fixture(scope="session")
+def base_url(web_dist: Path) -> Iterator[str]:
+    serve = load_web_module("serve")
+    server, url = serve.serve_in_thread(web_dist, host="127.0.0.1", port=0)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium (or set PYFACEAPI_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def video_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short VP9 webm made from fixture images with ffmpeg: 1 s of faces.jpg, then 1 s of happy.jpg."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        pytest.fail("ffmpeg not found: apt-get install -y ffmpeg")
+    folder = tmp_path_factory.mktemp("video")
+    scale = "scale=640:426:force_original_aspect_ratio=decrease,pad=640:426:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p"
+    command = [
+        ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
+        "-loop", "1", "-t", "1", "-i", str(FIXTURES / "images" / "faces.jpg"),
+        "-loop", "1", "-t", "1", "-i", str(FIXTURES / "images" / "happy.jpg"),
+        "-filter_complex", f"[0:v]{scale}[a];[1:v]{scale}[b];[a][b]concat=n=2:v=1[v]",
+        "-map", "[v]", "-r", "10", "-c:v", "libvpx-vp9", "-b:v", "2M", "-deadline", "realtime", "-cpu-used", "8",
+        str(folder / "faces.webm"),
+    ]
+    subprocess.run(command, check=True, timeout=120)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def session(browser: Browser, base_url: str, video_dir: Path) -> Iterator[Session]:
+    """The shared page: facade booted, the three detectors loaded from /models."""
+    session = open_session(browser, base_url, video_dir)
+    session.js("async () => { await faceapi.init(); }")  # (do not return the runtime: it is not JSON)
+    session.js("""async () => {
+        await faceapi.nets.ssdMobilenetv1.loadFromUri('/models');
+        await faceapi.nets.tinyFaceDetector.loadFromUri('/models');
+        await faceapi.nets.tinyYolov2.loadFromUri('/models');
+    }""")
+    yield session
+    session.context.close()
+
+
+@pytest.fixture(scope="session")
+def server_nets() -> None:
+    """The same three detectors in this (CPython) process, from the bundled models."""
+    for net in (faceapi.nets.ssd_mobilenetv1, faceapi.nets.tiny_face_detector, faceapi.nets.tiny_yolov2):
+        net.load()
+
+
+BOX_TOLERANCE = 1e-3  # px
+SCORE_TOLERANCE = 1e-5
+
+
+def assert_same_detections(browser: list[dict[str, Any]], server: list[dict[str, Any]], what: str) -> None:
+    """Same faces in the same order, boxes within 1e-3 px and scores within 1e-5; records the largest differences.
+
+    Not bit-exact in general: LiteRT.js runs XNNPACK's wasm SIMD kernels, ai-edge-litert its x86 AVX2/FMA
+    ones, which round float32 convolutions differently (last bits of the model outputs; ai-edge-litert's own
+    non-XNNPACK kernels differ from its XNNPACK ones by as much).
+    """
+    assert len(browser) == len(server), f"{what}: browser found {len(browser)} faces, server {len(server)}"
+    box_diff = score_diff = 0.0
+    for mine, theirs in zip(browser, server, strict=True):
+        assert (mine["imageWidth"], mine["imageHeight"]) == (theirs["imageWidth"], theirs["imageHeight"]), what
+        for key in ("x", "y", "width", "height"):
+            box_diff = max(box_diff, abs(mine["box"][key] - theirs["box"][key]))
+            box_diff = max(box_diff, abs(mine["relativeBox"][key] - theirs["relativeBox"][key]))
+        score_diff = max(score_diff, abs(mine["score"] - theirs["score"]))
+    REPORT["parity"][what] = {"max_box_diff": box_diff, "max_score_diff": score_diff, "exact": browser == server}
+    assert box_diff <= BOX_TOLERANCE, f"{what}: boxes differ by {box_diff} px"
+    assert score_diff <= SCORE_TOLERANCE, f"{what}: scores differ by {score_diff}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not REPORT["timings"] and not REPORT["parity"]:
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("pyfaceapi browser e2e")
+    for name, value in REPORT["timings"].items():
+        write(f"  {name}: {value}")
+    if REPORT["parity"]:
+        worst_box = max(p["max_box_diff"] for p in REPORT["parity"].values())
+        worst_score = max(p["max_score_diff"] for p in REPORT["parity"].values())
+        exact = sum(p["exact"] for p in REPORT["parity"].values())
+        write(f"  parity browser vs server: {len(REPORT['parity'])} runs, {exact} bit-exact, "
+              f"max |box diff| {worst_box:.3g} px, max |score diff| {worst_score:.3g}")
