@@ -1,0 +1,282 @@
+"""Browser side of the benchmark: a loopback server, headless Chromium (Playwright), the page harness.
+
+Each engine gets its own Chromium process (fresh temporary profile, empty cache) and one page of
+``bench/browser/harness.html``. The page loads the engine, the chain's nets and faces.jpg, runs the full chain
+once (the cold start: page open -> first result), then the driver asks for warm-up and timed rounds, one
+``page.evaluate`` per round, and samples the JS heap (CDP ``Runtime.getHeapUsage``) after each. The renderer's
+peak RSS is read from /proc (``VmHWM``). A second page in the same context then measures the cold start with
+the HTTP cache warm. Requests outside loopback are recorded (and fail: the harness needs none).
+
+Served, all from loopback: ``/pyfaceapi/`` = web/dist (``python web/build.py``), ``/vladmandic/`` and
+``/vladmandic-models/`` = @vladmandic/face-api's dist and model folders, ``/tfjs-wasm/`` =
+@tensorflow/tfjs-backend-wasm's dist (its .wasm files), ``/bench/`` = bench/browser, ``/data/`` = the inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+DIST = REPO / "web" / "dist"
+NODE_MODULES = BENCH / "node" / "node_modules"
+CHROMIUM = Path(os.environ.get("PYFACEAPI_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+TIMEOUT_MS = 600_000
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+ENGINES = ("pyfaceapi", "vladmandic")
+TIMED = ["ssd", "tiny416", "tiny160", "chain", "webcam", "webcam_detector"]
+STEPS = ["step_landmarks", "step_landmarks_tiny", "step_expressions", "step_age_gender", "step_descriptor"]
+ORDER = ["ssd", *STEPS, "tiny416", "tiny160", "chain", "webcam", "webcam_detector"]
+"""One round's order: the chain steps right after SSD, so each per-round delta compares neighbours."""
+DELTAS = {  # per-face stage: (chain step, the step it extends)
+    "landmarks": ("step_landmarks", "ssd"),
+    "landmarks_tiny": ("step_landmarks_tiny", "ssd"),
+    "expressions": ("step_expressions", "step_landmarks"),
+    "age_gender": ("step_age_gender", "step_landmarks"),
+    "descriptor": ("step_descriptor", "step_landmarks"),
+}
+MIME = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
+        ".html": "text/html; charset=utf-8", ".tflite": "application/octet-stream", ".bin": "application/octet-stream",
+        ".whl": "application/octet-stream", ".zip": "application/zip", ".rgb": "application/octet-stream"}
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files from a few roots by URL prefix; cacheable, so the second page can use the HTTP cache."""
+
+    roots: ClassVar[dict[str, Path]] = {}
+    isolate: ClassVar[bool] = False
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+
+    def translate_path(self, path: str) -> str:
+        url_path = urlsplit(path).path
+        for prefix, root in self.roots.items():
+            if url_path.startswith(prefix):
+                relative = url_path.removeprefix(prefix)
+                target = (root / relative).resolve()
+                if target.is_relative_to(root.resolve()):
+                    return str(target)
+        return str(BENCH / "does-not-exist")
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=3600")
+        if self.isolate:
+            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        super().end_headers()
+
+    def list_directory(self, path: str) -> None:
+        self.send_error(404, "No directory listings")
+        return None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(data_dir: Path, isolate: bool) -> Iterator[str]:
+    vladmandic = NODE_MODULES / "@vladmandic" / "face-api"
+    roots = {
+        "/pyfaceapi/": DIST,
+        "/vladmandic-models/": vladmandic / "model",
+        "/vladmandic/": vladmandic / "dist",
+        "/tfjs-wasm/": NODE_MODULES / "@tensorflow" / "tfjs-backend-wasm" / "dist",
+        "/bench/": BENCH / "browser",
+        "/data/": data_dir,
+    }
+    handler = type("BenchHandler", (Handler,), {"roots": roots, "isolate": isolate})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def renderer_peaks() -> dict[int, float]:
+    """Peak RSS (MB, VmHWM) of every Chromium renderer process started under this process."""
+    me = os.getpid()
+    parents: dict[int, int] = {}
+    renderers: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            if b"--type=renderer" in (entry / "cmdline").read_bytes():
+                renderers.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    peaks = {}
+    for pid in renderers:
+        ancestor, hops = parents.get(pid), 0
+        while ancestor not in (None, 0, 1, me) and hops < 20:
+            ancestor, hops = parents.get(ancestor), hops + 1
+        if ancestor != me:
+            continue
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[pid] = int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return peaks
+
+
+def run_engine(playwright: Any, base_url: str, engine: str, args: argparse.Namespace,
+               log: Callable[[str], None]) -> dict[str, Any]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+    outside: list[str] = []
+    console_errors: list[str] = []
+    try:
+        context = browser.new_context()
+        context.set_default_timeout(TIMEOUT_MS)
+
+        def watch(page: Any) -> None:
+            page.on("request", lambda r: outside.append(r.url) if (urlsplit(r.url).hostname or "") not in LOOPBACK
+                    and urlsplit(r.url).scheme in ("http", "https") else None)
+            page.on("pageerror", lambda e: console_errors.append(str(e)))
+
+        page = context.new_page()
+        watch(page)
+        url = f"{base_url}/bench/harness.html?engine={engine}"
+        page.goto(url)
+        cold = page.evaluate("() => window.bench.coldStart")
+        if "error" in cold:
+            return {"engine": engine, "failed": cold["error"], "stages": {}}
+        info = page.evaluate("() => window.bench.info")
+        available = page.evaluate("() => Object.keys(window.bench.stages)")
+        names = [n for n in ORDER if n in available]
+        if args.quick:
+            names = [n for n in names if n not in STEPS]
+        cdp = context.new_cdp_session(page)
+        heap_peak = 0.0
+
+        def sample_heap() -> None:
+            nonlocal heap_peak
+            usage = cdp.send("Runtime.getHeapUsage")
+            heap_peak = max(heap_peak, usage["usedSize"] / 2**20)
+
+        sample_heap()
+        for _ in range(args.warmup):
+            page.evaluate("(names) => window.bench.round(names)", names)
+            sample_heap()
+        samples: dict[str, list[float]] = {n: [] for n in names}
+        faces: dict[str, Any] = {}
+        for index in range(args.repeats):
+            out = page.evaluate("(names) => window.bench.round(names)", names)
+            for name, value in out.items():
+                samples[name].append(value["ms"])
+                faces[name] = value["faces"]
+            sample_heap()
+            log(f"browser {engine}: round {index + 1}/{args.repeats}")
+        renderer_rss = max(renderer_peaks().values(), default=None)
+        page.close()
+
+        # the same page again in the same context: the HTTP cache (and V8's code cache) are warm
+        page2 = context.new_page()
+        watch(page2)
+        cached: list[str] = []
+        cdp2 = context.new_cdp_session(page2)
+        cdp2.send("Network.enable")
+        cdp2.on("Network.requestServedFromCache", lambda event: cached.append(event["requestId"]))
+        cdp2.on("Network.responseReceived", lambda event: cached.append(event["requestId"])
+                if event["response"].get("fromDiskCache") else None)
+        page2.goto(url)
+        cold_cached = page2.evaluate("() => window.bench.coldStart")
+        page2.close()
+        context.close()
+    finally:
+        browser.close()
+
+    stages: dict[str, Any] = {}
+    for name, values in samples.items():
+        entry: dict[str, Any] = {"samples_ms": values}
+        count = faces.get(name)
+        if isinstance(count, list):
+            entry["faces_per_frame"], entry["faces"] = count, sum(count)
+        else:
+            entry["faces"] = count
+        stages[name] = entry
+    # per-face stages: the difference of two chain steps within each round (paired), over the rounds
+    derived = {}
+    for stage, (step, base) in DELTAS.items():
+        if samples.get(step) and samples.get(base):
+            deltas = [a - b for a, b in zip(samples[step], samples[base], strict=True)]
+            derived[stage] = {"samples_ms": deltas, "how": f"{step} - {base}, per round"}
+    errors = {}
+    if "webcam" not in samples:
+        errors["webcam"] = "this build's facade has no landmarks yet: only the detector part of the loop is timed"
+    if "chain" not in samples:
+        errors["chain"] = "this build's facade has no withFaceLandmarks() etc. yet: chain and per-face stages n/a"
+    if outside:
+        errors["network"] = f"requests outside loopback: {sorted(set(outside))[:5]}"
+    if console_errors:
+        errors["page"] = console_errors[:3]
+    cold_start = {k: v for k, v in cold.items() if isinstance(v, (int, float)) and k != "faces"}
+    cold_start["with_cache_total_ms"] = cold_cached.get("total_ms")
+    cold_start["cached_responses"] = len(set(cached))
+    cold_start["first_result"] = cold.get("first_result")
+    memory = {"js_heap_peak_mb": heap_peak}
+    if renderer_rss is not None:
+        memory["renderer_peak_rss_mb"] = renderer_rss
+    return {"engine": engine, "info": info, "cold_start": cold_start, "stages": stages, "derived": derived,
+            "memory": memory, "errors": errors}
+
+
+def run_browser(args: argparse.Namespace, inputs: dict[str, Any], raw: Path,
+                log: Callable[[str], None]) -> dict[str, Any]:
+    """Both engines in headless Chromium; returns the raw results (or ``{"skipped": why}``)."""
+    if not (DIST / "faceapi.mjs").is_file():
+        log("web/dist/faceapi.mjs is missing: building it (python web/build.py)")
+        build = subprocess.run([sys.executable, str(REPO / "web" / "build.py")], cwd=REPO, check=False)
+        if build.returncode != 0 or not (DIST / "faceapi.mjs").is_file():
+            return {"skipped": "web/dist/faceapi.mjs is missing and web/build.py failed (try: make web)"}
+    if not CHROMIUM.is_file():
+        return {"skipped": f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "Python playwright is not installed (pip install playwright)"}
+    data_dir = Path(inputs["image"]["path"]).parent
+    (data_dir / "inputs.json").write_text(json.dumps(
+        {"image": {k: inputs["image"][k] for k in ("width", "height")},
+         "frames": {k: inputs["frames"][k] for k in ("width", "height", "count")}}))
+    engines: dict[str, Any] = {}
+    with serve(data_dir, args.browser_isolate) as base_url, sync_playwright() as playwright:
+        for engine in ENGINES:
+            log(f"browser {engine}: starting Chromium")
+            try:
+                engines[engine] = run_engine(playwright, base_url, engine, args, log)
+            except Exception as exc:  # a failed engine is reported, the other one still runs
+                engines[engine] = {"engine": engine, "failed": f"{type(exc).__name__}: {exc}"[:3000], "stages": {}}
+                log(f"browser {engine} FAILED: {exc}")
+            (raw / f"browser-{engine}.json").write_text(json.dumps(engines[engine], indent=1) + "\n")
+    isolation = "crossOriginIsolated (COOP/COEP)" if args.browser_isolate else "not crossOriginIsolated"
+    note = (f"Page served from loopback, {isolation}: LiteRT.js and tfjs-wasm run "
+            f"{'multi' if args.browser_isolate else 'single'}-threaded. Inputs are <canvas> elements holding the "
+            "same RGB as on the server; each call reads the canvas. JS heap: the largest CDP "
+            "Runtime.getHeapUsage usedSize sampled after each round; renderer peak RSS: VmHWM of the page's "
+            "renderer process (includes wasm memory).")
+    build_info = DIST / "build-info.json"
+    return {"engines": engines, "note": note, "chromium_flags": CHROMIUM_FLAGS, "isolated": args.browser_isolate,
+            "web_build": json.loads(build_info.read_text()) if build_info.is_file() else None}
