@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run demo web test test-unit test-e2e lint convert clean
+.PHONY: setup run demo web test test-unit test-e2e lint convert bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -18,8 +18,11 @@ demo: setup  ## detect faces in a bundled example image with the CLI (prints JSO
 web: setup  ## assemble the static site in web/dist (Pyodide, numpy, LiteRT.js, wheel, models)
 	$(PY) web/build.py
 
-run: web  ## the main job: serve the web demos and the bundled models on http://127.0.0.1:$(PORT)/
-	$(PY) web/serve.py --port $(PORT)
+run: web  ## the main job: the HTTP API + the web demos on the bundled models, http://127.0.0.1:$(PORT)/
+	$(VENV)/bin/pyfaceapi serve --port $(PORT)
+
+bench: setup web  ## speed against face-api.js 0.22.2 and @vladmandic/face-api, server and browser
+	$(PY) bench/run.py
 
 test: setup web  ## every test: unit (pytest) and browser e2e (Playwright + Chromium)
 	$(PY) -m pytest tests/unit tests/e2e
@@ -27,10 +30,13 @@ test: setup web  ## every test: unit (pytest) and browser e2e (Playwright + Chro
 test-unit: setup
 	$(PY) -m pytest tests/unit
 
+test-e2e: setup web
+	$(PY) -m pytest tests/e2e
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
-convert:  ## regenerate models/*.tflite (needs the convert extra: tensorflow-cpu)
+convert:  ## regenerate models/*.tflite (needs tensorflow-cpu: see tools/convert/README.md)
 	python -m tools.convert
 
 clean:
