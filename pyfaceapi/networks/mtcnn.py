@@ -42,7 +42,6 @@ that the number of distinct batch shapes stays small.
 
 from __future__ import annotations
 
-import inspect
 import math
 import struct
 from collections.abc import Callable, Mapping, Sequence
@@ -636,12 +635,9 @@ def _run_in_bucket(model: Model, batch: np.ndarray) -> list[np.ndarray]:
 
 
 def _load_model(data: bytes, name: str, cache_size: int | None) -> Model:
-    """Load through the current runtime, asking for ``cache_size`` shape specialisations when the runtime's
-    ``load_model`` accepts a ``cache_size`` (see :data:`PNET_SHAPE_CACHE`)."""
-    load = get_runtime().load_model
-    if cache_size is not None and "cache_size" in inspect.signature(load).parameters:
-        return load(data, name, cache_size=cache_size)  # type: ignore[call-arg]
-    return load(data, name)
+    """Load through the current runtime, keeping ``cache_size`` shape specialisations of this model (at least
+    the runtime's default; see :data:`PNET_SHAPE_CACHE`)."""
+    return get_runtime().load_model(data, name, cache_size=cache_size)
 
 
 def _is_number(value: object) -> bool:

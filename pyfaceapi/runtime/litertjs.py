@@ -21,6 +21,7 @@ specialisation and refilled on each run; outputs are copied straight from the wa
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,6 +55,9 @@ class LiteRTJsRuntime:
         self.cache_size = cache_size
         self.num_threads = num_threads
         self._litert = litert
+        self.compilations: Counter[str] = Counter()
+        """How many specialisations LiteRT.js compiled, by model name, since this runtime was made (a model
+        loaded again keeps counting under its name). A net running on frames of one size stops growing it."""
 
     @property
     def litert(self) -> Any:
@@ -73,14 +77,17 @@ class LiteRTJsRuntime:
             lite_rt = self.litert.getGlobalLiteRt()
         except Exception as exc:  # a JsException: LiteRtNotLoadedError
             raise ModelError(f"LiteRT.js is not loaded yet ({_js_error(exc)})") from exc
-        return LiteRTJsModel(lite_rt, data, name, max(self.cache_size, cache_size or 0), self.num_threads)
+        return LiteRTJsModel(lite_rt, data, name, max(self.cache_size, cache_size or 0), self.num_threads,
+                             self.compilations)
 
 
 class LiteRTJsModel:
     """One ``.tflite`` model, compiled by LiteRT.js once per concrete input shape (bounded LRU)."""
 
-    def __init__(self, lite_rt: Any, data: bytes, name: str, cache_size: int, num_threads: int | None) -> None:
+    def __init__(self, lite_rt: Any, data: bytes, name: str, cache_size: int, num_threads: int | None,
+                 compilations: Counter[str] | None = None) -> None:
         self.name = name
+        self._compilations = compilations if compilations is not None else Counter()
         self._lite_rt = lite_rt
         self._num_threads = num_threads
         self._tflite = TfliteModel(data)
@@ -107,6 +114,7 @@ class LiteRTJsModel:
         item = self._cache.get(shapes)
         if item is None:
             item = _Specialisation(self._lite_rt, self._tflite, shapes, self.name, self._num_threads)
+            self._compilations[self.name] += 1
             for evicted in self._cache.put(shapes, item):
                 evicted.delete()
         return item

@@ -22,6 +22,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
@@ -39,8 +40,8 @@ CHROMIUM_FLAGS = [
 NOT_LOOPBACK = re.compile(r"^(?!(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/|(data|blob|about):)")
 TIMEOUT_MS = 240_000
 
-# what the summary prints at the end of the run (cold start, parity)
-REPORT: dict[str, Any] = {"timings": {}, "parity": {}}
+# what the summary prints at the end of the run (cold start, parity, drawing agreement)
+REPORT: dict[str, Any] = {"timings": {}, "parity": {}, "results": {}, "worst": {}, "exact": [0, 0], "draw": {}}
 
 
 def load_web_module(name: str) -> ModuleType:
@@ -165,6 +166,82 @@ def server_nets() -> None:
         net.load()
 
 
+ANALYSIS_NETS = {  # faceapi.nets name -> pyfaceapi.nets attribute
+    "faceLandmark68Net": "face_landmark_68_net",
+    "faceLandmark68TinyNet": "face_landmark_68_tiny_net",
+    "faceRecognitionNet": "face_recognition_net",
+    "faceExpressionNet": "face_expression_net",
+    "ageGenderNet": "age_gender_net",
+    "mtcnn": "mtcnn",
+}
+
+
+@pytest.fixture(scope="session")
+def all_nets(session: Session, server_nets: None) -> None:
+    """Every net, in the page (from /models) and in this process: the detectors, both landmark nets,
+    recognition, expressions, age and gender, MTCNN (its three files)."""
+    session.js("async (names) => { for (const name of names) await faceapi.nets[name].loadFromUri('/models'); }",
+               list(ANALYSIS_NETS))
+    for name in ANALYSIS_NETS.values():
+        getattr(faceapi.nets, name).load()
+
+
+# name -> (the chain in the page, on `img`; the same chain here, on the decoded pixels)
+CHAINS: dict[str, tuple[str, Any]] = {
+    "full": (
+        "faceapi.detectAllFaces(img).withFaceLandmarks().withFaceExpressions().withAgeAndGender()"
+        ".withFaceDescriptors()",
+        lambda px: faceapi.detect_all_faces(px).with_face_landmarks().with_face_expressions()
+        .with_age_and_gender().with_face_descriptors(),
+    ),
+    "tiny": (
+        "faceapi.detectAllFaces(img, new faceapi.TinyFaceDetectorOptions({ inputSize: 416 }))"
+        ".withFaceLandmarks(true).withFaceDescriptors().withAgeAndGender().withFaceExpressions()",
+        lambda px: faceapi.detect_all_faces(px, faceapi.TinyFaceDetectorOptions(input_size=416))
+        .with_face_landmarks(use_tiny_model=True).with_face_descriptors().with_age_and_gender()
+        .with_face_expressions(),
+    ),
+    "unaligned": (
+        "faceapi.detectAllFaces(img).withAgeAndGender().withFaceExpressions()",
+        lambda px: faceapi.detect_all_faces(px).with_age_and_gender().with_face_expressions(),
+    ),
+    "single": (
+        "faceapi.detectSingleFace(img).withFaceLandmarks().withFaceExpressions().withFaceDescriptor()",
+        lambda px: faceapi.detect_single_face(px).with_face_landmarks().with_face_expressions()
+        .with_face_descriptor(),
+    ),
+}
+IMAGE_NAMES = sorted(p.name for p in (FIXTURES / "images").iterdir())
+
+
+@pytest.fixture(scope="session")
+def browser_chains(session: Session, all_nets: None) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every chain of CHAINS on every fixture image in the page, in one evaluate: image -> chain -> the
+    results' JSON (descriptors as arrays). The result objects stay in the page as ``__chains[image][chain]``."""
+    started = time.perf_counter()
+    found = session.js(
+        """async ([names, chains]) => {
+            const make = Object.entries(chains).map(([key, code]) => [key, new Function('img', `return ${code};`)]);
+            window.__chains = {};
+            const out = {};
+            for (const name of names) {
+                const img = await __t.image(name);
+                window.__chains[name] = {};
+                out[name] = {};
+                for (const [key, chain] of make) {
+                    const results = await chain(img);
+                    window.__chains[name][key] = results;
+                    out[name][key] = __t.json(results === undefined ? [] : [results].flat());
+                }
+            }
+            return out;
+        }""",
+        [IMAGE_NAMES, {name: code for name, (code, _) in CHAINS.items()}],
+    )
+    REPORT["timings"]["browser: 4 chains x 14 images (s)"] = round(time.perf_counter() - started, 1)
+    return found
+
+
 BOX_TOLERANCE = 1e-3  # px
 SCORE_TOLERANCE = 1e-5
 
@@ -189,8 +266,74 @@ def assert_same_detections(browser: list[dict[str, Any]], server: list[dict[str,
     assert score_diff <= SCORE_TOLERANCE, f"{what}: scores differ by {score_diff}"
 
 
+# browser == server for chain results: the largest difference allowed per quantity
+RESULT_TOLERANCES = {
+    "box (px)": 1e-3, "score": 1e-5, "landmarks (px)": 1e-3, "descriptor": 1e-5, "expressions": 1e-5,
+    "genderProbability": 1e-5, "age": 1e-4,
+}
+
+
+RECT = ("x", "y", "width", "height")
+
+
+def points(positions: list[dict[str, float]]) -> list[list[float]]:
+    return [[p["x"], p["y"]] for p in positions]
+
+
+def assert_same_results(browser: list[dict[str, Any]], server: list[dict[str, Any]], what: str) -> None:
+    """The same faces with the same fields; every number within RESULT_TOLERANCES (face-api.js's JSON of
+    chain results on both sides, descriptors as lists). Records the largest difference per quantity."""
+    assert len(browser) == len(server), f"{what}: browser found {len(browser)} faces, server {len(server)}"
+    diffs = dict.fromkeys(RESULT_TOLERANCES, 0.0)
+
+    def grow(quantity: str, a: Any, b: Any) -> None:
+        diff = float(np.max(np.abs(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)), initial=0))
+        if diff > diffs[quantity]:
+            diffs[quantity] = diff
+
+    def detection(a: dict[str, Any], b: dict[str, Any]) -> None:
+        assert (a["imageWidth"], a["imageHeight"]) == (b["imageWidth"], b["imageHeight"]), what
+        for box in ("box", "relativeBox"):
+            grow("box (px)", [a[box][k] for k in RECT], [b[box][k] for k in RECT])
+        grow("score", a["score"], b["score"])
+
+    for mine, theirs in zip(browser, server, strict=True):
+        assert sorted(mine) == sorted(theirs), f"{what}: fields {sorted(mine)} != {sorted(theirs)}"
+        for key in ("detection", "alignedRect"):
+            if key in theirs:
+                detection(mine[key], theirs[key])
+        for key in ("landmarks", "unshiftedLandmarks"):
+            if key in theirs:
+                a, b = mine[key], theirs[key]
+                # the crop size: integers from the floored detection box, so equal unless a floor flipped
+                assert (a["imageWidth"], a["imageHeight"]) == (b["imageWidth"], b["imageHeight"]), f"{what}: {key} crop"
+                assert len(a["positions"]) == len(b["positions"]), what
+                grow("landmarks (px)", points(a["positions"]), points(b["positions"]))
+                grow("box (px)", [a["shift"]["x"], a["shift"]["y"]], [b["shift"]["x"], b["shift"]["y"]])
+        if "expressions" in theirs:
+            labels = sorted(theirs["expressions"])
+            assert sorted(mine["expressions"]) == labels, what
+            grow("expressions", [mine["expressions"][k] for k in labels], [theirs["expressions"][k] for k in labels])
+        if "gender" in theirs:
+            assert mine["gender"] == theirs["gender"], f"{what}: gender"
+            grow("genderProbability", mine["genderProbability"], theirs["genderProbability"])
+        if "age" in theirs:
+            grow("age", mine["age"], theirs["age"])
+        if "descriptor" in theirs:
+            assert len(mine["descriptor"]) == len(theirs["descriptor"]) == 128, what
+            grow("descriptor", mine["descriptor"], theirs["descriptor"])
+    REPORT["exact"][0] += browser == server
+    REPORT["exact"][1] += 1
+    for quantity, diff in diffs.items():
+        if diff > REPORT["results"].get(quantity, -1.0):
+            REPORT["results"][quantity] = diff
+            REPORT["worst"][quantity] = what
+    for quantity, diff in diffs.items():
+        assert diff <= RESULT_TOLERANCES[quantity], f"{what}: {quantity} differs by {diff}"
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not REPORT["timings"] and not REPORT["parity"]:
+    if not any(REPORT.values()):
         return
     write = terminalreporter.write_line
     terminalreporter.section("pyfaceapi browser e2e")
@@ -202,3 +345,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         exact = sum(p["exact"] for p in REPORT["parity"].values())
         write(f"  parity browser vs server: {len(REPORT['parity'])} runs, {exact} bit-exact, "
               f"max |box diff| {worst_box:.3g} px, max |score diff| {worst_score:.3g}")
+    if REPORT["results"]:
+        exact, runs = REPORT["exact"]
+        write(f"  chain / MTCNN / low-level results, browser vs server: {runs} runs, {exact} bit-exact; "
+              "largest difference (bar; first case with it):")
+        for quantity, diff in REPORT["results"].items():
+            write(f"    {quantity:18s} {diff:.3g} (<= {RESULT_TOLERANCES[quantity]:g}; {REPORT['worst'][quantity]})")
+    if REPORT["draw"]:
+        write("  drawing, canvas vs Pillow: pixels within 8 levels per channel")
+        for case, agree in sorted(REPORT["draw"].items(), key=lambda item: item[1]):
+            write(f"    {agree * 100:7.3f}%  {case}")

@@ -13,6 +13,21 @@ window.__t = {
     return img;
   },
 
+  /** Results (or anything) as plain JSON data, Float32Array descriptors as arrays of numbers. */
+  json(value) {
+    if (value === undefined) return null;
+    return JSON.parse(JSON.stringify(value, (key, item) => (item instanceof Float32Array ? Array.from(item) : item)));
+  },
+
+  /** A canvas of an image's natural size with the image drawn on it. */
+  canvasOf(img) {
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext('2d').drawImage(img, 0, 0);
+    return canvas;
+  },
+
   /** Plain JSON of face-api.js-shaped detections (getters included). */
   plain(detections) {
     return Array.isArray(detections) ? detections.map((d) => d.toJSON()) : detections?.toJSON() ?? null;
@@ -46,6 +61,16 @@ window.__t = {
   async rejection(promise) {
     try {
       await promise;
+      return null;
+    } catch (error) {
+      return { name: error.name, message: error.message };
+    }
+  },
+
+  /** The error a function throws, as { name, message } (null if it returns). */
+  error(run) {
+    try {
+      run();
       return null;
     } catch (error) {
       return { name: error.name, message: error.message };

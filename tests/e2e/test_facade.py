@@ -108,10 +108,17 @@ def test_per_net_functions(session: Session) -> None:
 def test_module_and_classic_builds_export_the_same_api(session: Session) -> None:
     result = session.js("""async () => {
         const module = await import('/faceapi.mjs');
-        return { module: Object.keys(module).sort(), classic: Object.keys(faceapi).sort(), build: module.build };
+        return { module: Object.keys(module).sort(), classic: Object.keys(faceapi).sort(), build: module.build,
+                 nets: Object.keys(faceapi.nets), draw: Object.keys(faceapi.draw) };
     }""")
     assert result["module"] == result["classic"]
-    assert {"nets", "detectAllFaces", "detectSingleFace", "TinyFaceDetectorOptions", "init"} <= set(result["module"])
+    assert {"nets", "detectAllFaces", "detectSingleFace", "TinyFaceDetectorOptions", "init", "MtcnnOptions", "mtcnn",
+            "FaceMatcher", "LabeledFaceDescriptors", "euclideanDistance", "resizeResults", "matchDimensions",
+            "extractFaces", "detectFaceLandmarks", "computeFaceDescriptor", "draw"} <= set(result["module"])
+    assert set(result["nets"]) == {"ssdMobilenetv1", "tinyFaceDetector", "tinyYolov2", "mtcnn", "faceLandmark68Net",
+                                   "faceLandmark68TinyNet", "faceRecognitionNet", "faceExpressionNet", "ageGenderNet"}
+    assert {"drawDetections", "drawFaceLandmarks", "drawFaceExpressions", "DrawBox", "DrawTextField",
+            "AnchorPosition", "toDisplayList"} <= set(result["draw"])
     assert result["build"]["pyodide"] == "0.27.7" and result["build"]["litert"] == "2.5.3"
 
 
