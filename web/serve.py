@@ -37,6 +37,8 @@ MIME_TYPES = {
     ".webm": "video/webm",
     ".map": "application/json",
     ".ttf": "font/ttf",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
 }
 
 
