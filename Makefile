@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup run demo web test test-unit test-e2e lint convert bench clean
+.PHONY: setup run demo web test test-unit test-e2e fuzz load corpus lint convert bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -24,14 +24,23 @@ run: web  ## the main job: the HTTP API + the web demos on the bundled models, h
 bench: setup web  ## speed against face-api.js 0.22.2 and @vladmandic/face-api, server and browser
 	$(PY) bench/run.py
 
-test: setup web  ## every test: unit (pytest) and browser e2e (Playwright + Chromium)
-	$(PY) -m pytest tests/unit tests/e2e
+test: setup web  ## every test: unit, browser e2e (Playwright + Chromium), bounded fuzzing, short load test
+	$(PY) -m pytest tests/unit tests/e2e tests/fuzz tests/load
 
 test-unit: setup
 	$(PY) -m pytest tests/unit
 
 test-e2e: setup web
 	$(PY) -m pytest tests/e2e
+
+fuzz: setup  ## a longer fuzzing run (atheris); findings go to build/fuzz/
+	$(PY) tests/fuzz/run.py --seconds 3600
+
+load: setup  ## 10,000 /detect requests at concurrency 8 against gunicorn on loopback
+	$(PY) tests/load/load.py --requests 10000 --concurrency 8 --report bench/results/load.md
+
+corpus: setup  ## regenerate tests/fixtures/bad/
+	$(PY) tools/make_bad_corpus.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -42,7 +42,7 @@ class FaceMatcher:
 
     def __init__(self, inputs: Any, distance_threshold: float = 0.6) -> None:
         if isinstance(distance_threshold, bool) or not isinstance(distance_threshold, (int, float)) \
-                or math.isnan(distance_threshold):
+                or (isinstance(distance_threshold, float) and math.isnan(distance_threshold)):
             raise FaceApiError(f"FaceMatcher - expected distance_threshold to be a number, got {distance_threshold!r}")
         self._distance_threshold = distance_threshold
         items = _as_input_list(inputs)
@@ -163,7 +163,10 @@ class FaceMatcher:
     def from_json(cls, json: Mapping[str, Any] | str | bytes) -> FaceMatcher:
         """A matcher from :meth:`to_json`'s dict or its JSON text; also reads what ``JSON.stringify`` gives
         for a face-api.js ``FaceMatcher`` (``_distanceThreshold``, ``_labeledDescriptors``)."""
-        data = jsonlib.loads(json) if isinstance(json, (str, bytes)) else json
+        try:
+            data = jsonlib.loads(json) if isinstance(json, (str, bytes)) else json
+        except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
+            raise DescriptorError(f"FaceMatcher.from_json - not valid JSON: {exc}") from None
         if not isinstance(data, Mapping):
             raise DescriptorError(f"FaceMatcher.from_json - expected an object, got {type(data).__name__}")
         try:
@@ -174,6 +177,9 @@ class FaceMatcher:
                 "FaceMatcher.from_json - expected the keys 'distanceThreshold' and 'labeledDescriptors' "
                 f"(what FaceMatcher.to_json() writes), missing {exc}"
             ) from exc
+        if not isinstance(raw, (list, tuple)):
+            raise DescriptorError(f"FaceMatcher.from_json - expected a list of labeled descriptors, got "
+                                  f"{type(raw).__name__}")
         return cls([LabeledFaceDescriptors.from_json(ld) for ld in raw], threshold)
 
     def __repr__(self) -> str:

@@ -8,6 +8,7 @@ Every file named in a manifest is checked against its sha256 before use.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import sys
@@ -58,8 +59,10 @@ def check_sha256(data: bytes, expected: str | None, what: str) -> None:
     """Refuse ``data`` whose sha256 differs from ``expected`` (when one is given)."""
     if expected is None:
         return
+    if not isinstance(expected, str) or len(expected) != 64 or not set(expected.lower()) <= set("0123456789abcdef"):
+        raise ModelError(f"{what}: expected_sha256 must be 64 hexadecimal digits, got {expected!r:.80}")
     actual = sha256(data)
-    if actual != expected.lower():
+    if not hmac.compare_digest(actual, expected.lower()):
         raise ModelError(
             f"{what}: sha256 mismatch (expected {expected}, got {actual}); the file is corrupt or was "
             "modified — restore it from the repository or pass the hash of the file you mean to load"

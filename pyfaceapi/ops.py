@@ -41,8 +41,10 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
     # Interpolate along x once per *distinct* source row, then along y: the same arithmetic as tfjs's
     # per-pixel loop (top = tl + (tr - tl) * fx; bottom likewise; top + (bottom - top) * fy), so the
     # result is bit-identical, with each source row read once however many output rows use it.
-    needed, inverse = np.unique(np.concatenate([row_lo, row_hi]), return_inverse=True)
-    source_rows = np.take(source, rows[needed], axis=0).reshape(len(needed), -1)
+    # distinct *source* rows: every padded position reads the one zero row, so a wide sliver (1 x 20,000,000)
+    # gathers 2 rows, not 2 * input_size copies of a 60 MB row
+    needed, inverse = np.unique(rows[np.concatenate([row_lo, row_hi])], return_inverse=True)
+    source_rows = np.take(source, needed, axis=0).reshape(len(needed), -1)
     channel = np.arange(3)
     buffers = _workspace(len(needed), input_size)
     left = np.take(source_rows, (cols[col_lo][:, None] * 3 + channel).ravel(), axis=1, out=buffers.left)

@@ -39,7 +39,10 @@ def from_faceapi_error(exc: FaceApiError) -> ApiError:
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError):
-        return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
+        response = jsonify(error={"code": exc.code, "message": exc.message})
+        if exc.status == 503:
+            response.headers["Retry-After"] = "1"
+        return response, exc.status
 
     @app.errorhandler(FaceApiError)
     def faceapi_error(exc: FaceApiError):

@@ -8,14 +8,21 @@ import pyfaceapi
 
 _BOOL = {"type": "boolean"}
 DETECT_OPTIONS: dict[str, Any] = {
-    "detector": {"type": "string", "enum": ["ssd", "tiny", "tiny_yolov2"], "default": "ssd"},
+    "detector": {"type": "string", "enum": ["ssd", "tiny", "tiny_yolov2", "mtcnn"], "default": "ssd"},
     "min_confidence": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.5,
                        "description": "ssd: keep faces scoring above it"},
     "max_results": {"type": "integer", "minimum": 1, "default": 100, "description": "ssd"},
     "input_size": {"type": "integer", "multipleOf": 32, "minimum": 32, "default": 416,
-                   "description": "tiny, tiny_yolov2"},
+                   "description": "tiny, tiny_yolov2; at most the server's max_input_size (default 1024)"},
     "score_threshold": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.5,
                         "description": "tiny, tiny_yolov2"},
+    "min_face_size": {"type": "number", "exclusiveMinimum": 0, "default": 20, "description": "mtcnn"},
+    "scale_factor": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.709,
+                     "description": "mtcnn"},
+    "max_num_scales": {"type": "integer", "minimum": 1, "default": 10, "description": "mtcnn"},
+    "score_thresholds": {"type": "string", "default": "0.6,0.7,0.7",
+                         "description": "mtcnn: three comma-separated numbers (a JSON array in the options field)"},
+    "scale_steps": {"type": "string", "description": "mtcnn: comma-separated pyramid scales"},
     "single": {**_BOOL, "description": "only the best-scoring face (detectSingleFace)"},
     "landmarks": {"type": "string", "enum": ["0", "1", "true", "false", "tiny"],
                   "description": "68-point landmarks; 'tiny' for the tiny net"},
@@ -67,6 +74,7 @@ def openapi_document() -> dict[str, Any]:
         "413": _error("request or image too large"),
         "415": _error("not an image, or an unsupported content type"),
         "422": _error("invalid options or unusable image"),
+        "503": _error("too many large images in progress (Retry-After: 1)"),
     }
     query_parameters = [{"name": name, "in": "query", "required": False, "schema": schema}
                         for name, schema in DETECT_OPTIONS.items()]

@@ -53,6 +53,10 @@ class LabeledFaceDescriptors:
             raise FaceApiError(
                 "LabeledFaceDescriptors - expected a list of descriptors, got one descriptor: wrap it in a list"
             )
+        if isinstance(descriptors, (str, bytes, Mapping)) or not isinstance(descriptors, Iterable):
+            raise DescriptorError(
+                f"LabeledFaceDescriptors - expected a list of descriptors, got {type(descriptors).__name__}"
+            )
         self._label = label
         self._descriptors = tuple(
             to_descriptor(d, f"LabeledFaceDescriptors {label!r}, descriptor {i}") for i, d in enumerate(descriptors)
@@ -82,6 +86,10 @@ class LabeledFaceDescriptors:
                 f"LabeledFaceDescriptors.from_json - expected {{'label': str, 'descriptors': [[numbers]]}}, "
                 f"got {json!r:.200}"
             ) from exc
+        if not isinstance(raw, (list, tuple)):
+            raise DescriptorError(
+                f"LabeledFaceDescriptors.from_json - expected a list of descriptors, got {type(raw).__name__}"
+            )
         descriptors = [_indexed_object_to_list(d) for d in raw]
         return cls(label, descriptors)
 
@@ -101,8 +109,9 @@ class LabeledFaceDescriptors:
 def to_descriptor(value: Any, what: str = "descriptor") -> np.ndarray:
     """``value`` as a read-only 1-D float32 array of finite numbers, or :class:`DescriptorError`."""
     try:
-        array = np.array(value, dtype=np.float32)
-    except (TypeError, ValueError) as exc:
+        with np.errstate(over="ignore"):  # a float64 beyond float32's range becomes inf, refused below
+            array = np.array(value, dtype=np.float32)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise DescriptorError(f"{what}: expected a sequence of numbers, got {type(value).__name__}") from exc
     if array.ndim != 1 or array.size == 0:
         raise DescriptorError(f"{what}: expected a non-empty 1-D sequence of numbers, got shape {array.shape}")
@@ -125,5 +134,11 @@ def js_number_to_string(value: float) -> str:
 def _indexed_object_to_list(value: Any) -> Any:
     """``{"0": 1, "1": 2}`` (a ``JSON.stringify``-ed Float32Array) -> ``[1, 2]``; anything else unchanged."""
     if isinstance(value, Mapping):
-        return [value[str(i)] for i in range(len(value))]
+        try:
+            return [value[str(i)] for i in range(len(value))]
+        except KeyError as exc:
+            raise DescriptorError(
+                f"expected an index-keyed object {{'0': x, '1': y, ...}} (a JSON.stringify-ed Float32Array), "
+                f"missing key {exc}"
+            ) from None
     return value

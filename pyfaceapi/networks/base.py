@@ -9,6 +9,7 @@ import numpy as np
 
 from ..errors import ModelError, NotLoadedError
 from ..model_files import (
+    MANIFEST,
     check_sha256,
     default_model_dir,
     fetch_bytes,
@@ -40,7 +41,9 @@ class NeuralNetwork:
     def load_from_disk(self, path: str | Path, expected_sha256: str | None = None) -> None:
         """Load ``path``: a ``.tflite`` file, or a folder holding ``<model_name>.tflite``.
 
-        When the folder has a ``manifest.json`` listing the model, its sha256 is checked.
+        The sha256 is checked against ``expected_sha256`` if given, else against the folder's
+        ``manifest.json`` if it has one (a manifest that does not list this model refuses it: a folder with
+        a manifest is a verified folder). A folder without a manifest loads unverified.
         """
         path = Path(path)
         folder, file = (path, path / self.model_file) if path.is_dir() else (path.parent, path)
@@ -48,9 +51,14 @@ class NeuralNetwork:
             data = file.read_bytes()
         except OSError as exc:
             raise ModelError(f"{self.model_name}: cannot read {file}: {exc.strerror or exc}") from exc
-        if expected_sha256 is None and (folder / "manifest.json").is_file():
+        if expected_sha256 is None and (folder / MANIFEST).is_file():
             entry = manifest_entry(read_manifest(folder), self.model_name)
-            expected_sha256 = entry.get("sha256") if entry else None
+            expected_sha256 = entry.get("sha256") if isinstance(entry, dict) else None
+            if not isinstance(expected_sha256, str):
+                raise ModelError(
+                    f"{self.model_name}: {folder / MANIFEST} has no sha256 for this model, so {file} cannot be "
+                    "verified; add it to the manifest, or pass expected_sha256 (load_from_disk / load_from_bytes)"
+                )
         self.load_from_bytes(data, expected_sha256)
 
     async def load_from_uri(self, uri: str, expected_sha256: str | None = None) -> None:

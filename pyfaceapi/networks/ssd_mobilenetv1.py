@@ -64,6 +64,8 @@ class SsdMobilenetv1(NeuralNetwork):
                                     options.min_confidence)
         dims = net_input.dims(0)
         reshaped = compute_reshaped_dimensions(dims, INPUT_SIZE)
+        if reshaped.width == 0 or reshaped.height == 0:  # thinner than 1:1024 (see TinyYolov2Base._extract_boxes)
+            return []
         pad_x, pad_y = INPUT_SIZE / reshaped.width, INPUT_SIZE / reshaped.height
         detections = []
         for index in kept:

@@ -84,6 +84,10 @@ class TinyYolov2Base(NeuralNetwork):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Scores (K,) and relative boxes (K, 4: x, y, width, height) of the cells above the threshold,
         in face-api.js's row, column, anchor order."""
+        if reshaped.width == 0 or reshaped.height == 0:
+            # a side rounds to 0 pixels at this input size (images thinner than 1:(2 * input_size)): face-api.js
+            # divides by it and keeps no box; no face fits in such a sliver anyway
+            return np.zeros(0), np.zeros((0, 4))
         num_cells = grid.shape[0]
         cells = grid.reshape(num_cells, num_cells, len(self.anchors), -1).astype(np.float64)
         scores = sigmoid(cells[..., 4])

@@ -199,3 +199,15 @@ def test_draw_returns_the_annotated_png(client) -> None:
     assert (drawn != pixels).any()
     bad = post_draw("?draw=everything")
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_options"
+
+
+def test_detect_with_mtcnn(client) -> None:
+    body = post_image(client, IMAGES / "faces.jpg",
+                      "?detector=mtcnn&min_face_size=40&score_thresholds=0.6,0.7,0.8&landmarks=1").get_json()
+    options = faceapi.MtcnnOptions(min_face_size=40, score_thresholds=(0.6, 0.7, 0.8))
+    expected = faceapi.detect_all_faces(load_image(IMAGES / "faces.jpg"), options).with_face_landmarks().run()
+    expected_json = sorted((r.to_dict() for r in expected), key=lambda f: -f["detection"]["score"])[:4]
+    assert body["faces"] == json.loads(json.dumps(expected_json))
+    bad = post_image(client, IMAGES / "faces.jpg", "?detector=mtcnn&score_thresholds=0.6,x")
+    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "invalid_options"
+    assert post_image(client, IMAGES / "faces.jpg", "?detector=mtcnn&scale_factor=1.5").status_code == 422
