@@ -97,32 +97,29 @@ def test_weight_map_checks_ranks_and_tracks_use() -> None:
     assert WeightMap({"x": np.zeros(1)}, "toy").unused() == ["x"]
 
 
-def test_decoder_agrees_with_a_hand_decoded_shared_weight() -> None:
-    """The tiny_yolov2 manifest's first uint8 weight, decoded by hand from the shard."""
-    directory = ROOT.parent / "shared" / "weights" / "faceapi-js"
-    model = "tiny_yolov2_separable_conv_model"
-    if not (directory / f"{model}-weights_manifest.json").exists():
-        pytest.skip("shared tiny_yolov2 weights not present")
-    spec = json.loads((directory / f"{model}-weights_manifest.json").read_text())[0]["weights"][0]
-    raw = (directory / f"{model}-shard1").read_bytes()
-    count = int(np.prod(spec["shape"]))
+def test_decoder_agrees_with_a_hand_decoded_weight(tmp_path) -> None:
+    """A uint8-quantized weight in face-api.js's manifest format, decoded by hand (``q * scale + min`` rounded
+    to float32) and by the converter's loader."""
+    model = "toy_model"
+    quantized = bytes(range(0, 240, 7))
+    spec = {"name": "conv0/filters", "shape": [len(quantized)], "dtype": "float32",
+            "quantization": {"dtype": "uint8", "scale": 0.0123456789, "min": -1.2345}}
+    manifest = [{"paths": [f"{model}-shard1"], "weights": [spec]}]
+    (tmp_path / f"{model}-weights_manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / f"{model}-shard1").write_bytes(quantized)
     q = spec["quantization"]
-    by_hand = [struct.unpack("f", struct.pack("f", b * q["scale"] + q["min"]))[0] for b in raw[:count]]
-    got = load_weight_map(directory, model)[spec["name"]]
+    by_hand = [struct.unpack("f", struct.pack("f", b * q["scale"] + q["min"]))[0] for b in quantized]
+    got = load_weight_map(tmp_path, model)[spec["name"]]
     assert got.shape == tuple(spec["shape"]) and got.ravel().tolist() == by_hand
 
 
 # ----------------------------------------------------------------------------- converted models
-
-needs_models = pytest.mark.skipif(not MANIFEST.exists(), reason="models/manifest.json not generated yet")
-
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
     return json.loads(MANIFEST.read_text())
 
 
-@needs_models
 def test_manifest_lists_every_model_in_contract_order(manifest: dict) -> None:
     assert manifest["schema"] == "pyfaceapi-models/1"
     assert list(manifest["models"]) == NAMES
@@ -130,7 +127,6 @@ def test_manifest_lists_every_model_in_contract_order(manifest: dict) -> None:
     assert versions["tensorflow"] and versions["ai_edge_litert"] and versions["reference"]["faceapi.js"] == "0.22.2"
 
 
-@needs_models
 @pytest.mark.parametrize("name", NAMES)
 def test_file_hash_size_and_contract(manifest: dict, name: str) -> None:
     entry = manifest["models"][name]
@@ -147,7 +143,6 @@ def test_file_hash_size_and_contract(manifest: dict, name: str) -> None:
     assert source["files"] and all(len(f["sha256"]) == 64 for f in source["files"])
 
 
-@needs_models
 @pytest.mark.parametrize("name", NAMES)
 def test_recorded_validation_meets_the_bars(manifest: dict, name: str) -> None:
     entry = manifest["models"][name]
@@ -182,7 +177,6 @@ def _shapes_to_try(name: str) -> list[list[int]]:
     return [list(contract.input.shape)]
 
 
-@needs_models
 @pytest.mark.parametrize("name", NAMES)
 def test_litert_io_names_order_and_resizing(name: str) -> None:
     contract = CONTRACTS_BY_NAME[name]
@@ -207,7 +201,6 @@ def test_litert_io_names_order_and_resizing(name: str) -> None:
             assert list(value.shape) == expected and np.isfinite(value).all()
 
 
-@needs_models
 def test_probabilities_are_softmax_outputs() -> None:
     for name, output in (("face_expression", 0), ("age_gender", 1)):
         _, outputs = _run((MODELS / f"{name}.tflite").read_bytes(), [3, 112, 112, 3])
