@@ -40,9 +40,9 @@ CHROMIUM_FLAGS = [
 TIMEOUT_MS = 600_000
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 ENGINES = ("pyfaceapi", "vladmandic")
-TIMED = ["ssd", "tiny416", "tiny160", "chain", "webcam", "webcam_detector"]
+TIMED = ["ssd", "tiny416", "tiny160", "mtcnn", "chain", "webcam", "webcam_detector"]
 STEPS = ["step_landmarks", "step_landmarks_tiny", "step_expressions", "step_age_gender", "step_descriptor"]
-ORDER = ["ssd", *STEPS, "tiny416", "tiny160", "chain", "webcam", "webcam_detector"]
+ORDER = ["ssd", *STEPS, "tiny416", "tiny160", "mtcnn", "chain", "webcam", "webcam_detector"]
 """One round's order: the chain steps right after SSD, so each per-round delta compares neighbours."""
 DELTAS = {  # per-face stage: (chain step, the step it extends)
     "landmarks": ("step_landmarks", "ssd"),

@@ -11,7 +11,7 @@
 const params = new URLSearchParams(location.search);
 const ENGINE = params.get('engine');
 const CHAIN_NETS = ['ssdMobilenetv1', 'faceLandmark68Net', 'faceExpressionNet', 'ageGenderNet', 'faceRecognitionNet'];
-const ALL_NETS = [...CHAIN_NETS, 'tinyFaceDetector', 'faceLandmark68TinyNet'];
+const ALL_NETS = [...CHAIN_NETS, 'tinyFaceDetector', 'faceLandmark68TinyNet', 'mtcnn'];
 
 const ms = (start) => performance.now() - start;
 
@@ -78,6 +78,8 @@ function makeStages(faceapi, image, frames) {
     tiny416: () => faceapi.detectAllFaces(image, tiny(416)),
     tiny160: () => faceapi.detectAllFaces(image, tiny(160)),
   };
+  // MTCNN: pyfaceapi only (vladmandic has none); the same default options as on the server
+  if (faceapi.nets.mtcnn && faceapi.MtcnnOptions) stages.mtcnn = () => faceapi.detectAllFaces(image, new faceapi.MtcnnOptions());
   if (hasChain(faceapi)) {
     Object.assign(stages, {
       chain: () => detect().withFaceLandmarks().withFaceExpressions().withAgeAndGender().withFaceDescriptors(),
