@@ -66,7 +66,8 @@ def _instance_of(value: Any, class_name: str) -> bool:
 
 
 def _context_2d(width: int, height: int) -> Any:
-    """The scratch canvas's 2D context, resized (and so cleared) to ``width`` x ``height``."""
+    """The scratch canvas's 2D context, cleared, at ``width`` x ``height`` (resized — reallocated — only when
+    the size changes: video frames and repeated calls on one image reuse its backing store)."""
     global _scratch
     js = _js()
     if _scratch is None:
@@ -76,8 +77,12 @@ def _context_2d(width: int, height: int) -> Any:
                   else js.document.createElement("canvas"))
         attributes = to_js({"colorSpace": "srgb", "willReadFrequently": True}, dict_converter=js.Object.fromEntries)
         _scratch = canvas.getContext("2d", attributes)
-    _scratch.canvas.width = width
-    _scratch.canvas.height = height
+    canvas = _scratch.canvas
+    if int(canvas.width) != width or int(canvas.height) != height:
+        canvas.width = width  # resets the context's state and clears the canvas
+        canvas.height = height
+    else:
+        _scratch.clearRect(0, 0, width, height)
     return _scratch
 
 

@@ -31,9 +31,9 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
     side = max(height, width)
     rows = _padded_to_source(height, side, center)
     cols = _padded_to_source(width, side, center)
-    source = np.zeros((height + 1, width + 1, 3), dtype=rgb.dtype)
-    source[:height, :width] = rgb[..., :3]
     if side == input_size:
+        source = np.zeros((height + 1, width + 1, 3), dtype=rgb.dtype)
+        source[:height, :width] = rgb[..., :3]
         return source[rows][:, cols].astype(np.float32)
 
     row_lo, row_hi, row_frac = _sample_positions(side, input_size)
@@ -44,11 +44,19 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
     # distinct *source* rows: every padded position reads the one zero row, so a wide sliver (1 x 20,000,000)
     # gathers 2 rows, not 2 * input_size copies of a 60 MB row
     needed, inverse = np.unique(rows[np.concatenate([row_lo, row_hi])], return_inverse=True)
-    source_rows = np.take(source, needed, axis=0).reshape(len(needed), -1)
+    # only those rows are copied out of the image (not the whole padded image): sorted, so the zero row
+    # (index ``height``), if needed, is the last one
+    # Rows are copied from a C-contiguous HxWxC array (C = 3, or 4 for the RGB view of RGBA pixels, as the
+    # browser reads them): gathers through a 3-of-4 channel view are ~100x slower in Pyodide's numpy.
+    pixels = _contiguous_pixels(rgb)
+    stride = pixels.shape[2]
+    real = needed[needed < height]
+    source_rows = np.zeros((len(needed), (width + 1) * stride), dtype=pixels.dtype)
+    source_rows[: len(real), : width * stride] = np.take(pixels, real, axis=0).reshape(len(real), -1)
     channel = np.arange(3)
     buffers = _workspace(len(needed), input_size)
-    left = np.take(source_rows, (cols[col_lo][:, None] * 3 + channel).ravel(), axis=1, out=buffers.left)
-    right = np.take(source_rows, (cols[col_hi][:, None] * 3 + channel).ravel(), axis=1, out=buffers.right)
+    left = np.take(source_rows, (cols[col_lo][:, None] * stride + channel).ravel(), axis=1, out=buffers.left)
+    right = np.take(source_rows, (cols[col_hi][:, None] * stride + channel).ravel(), axis=1, out=buffers.right)
     # rows flattened to x * 3 + channel: long, contiguous inner loops; float64 like tfjs's JS arithmetic
     horizontal = np.subtract(right, left, out=buffers.horizontal, dtype=np.float64)
     horizontal *= np.repeat(col_frac, 3)
@@ -59,6 +67,19 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
     result *= row_frac[:, None]
     result += top
     return result.reshape(input_size, input_size, 3).astype(np.float32)
+
+
+def _contiguous_pixels(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` (HxWx3) as a C-contiguous HxWxC array whose first 3 channels are ``rgb``: the RGBA array it
+    is the ``[:, :, :3]`` view of, ``rgb`` itself if contiguous, else a contiguous copy."""
+    if rgb.flags.c_contiguous:
+        return rgb
+    base = rgb.base
+    if (isinstance(base, np.ndarray) and base.flags.c_contiguous and base.ndim == 3 and base.shape[2] == 4
+            and base.shape[:2] == rgb.shape[:2] and base.dtype == rgb.dtype and base.strides == rgb.strides
+            and base.__array_interface__["data"][0] == rgb.__array_interface__["data"][0]):
+        return base
+    return np.ascontiguousarray(rgb)
 
 
 @dataclass

@@ -50,6 +50,20 @@ def test_to_input_tensor_is_bit_exact_with_tfjs(shape: tuple[int, int], size: in
     np.testing.assert_array_equal(to_input_tensor(image, size, center), tfjs_pad_and_resize(image, size, center))
 
 
+@pytest.mark.parametrize("center", [False, True])
+def test_to_input_tensor_reads_rgba_views_and_strided_arrays_alike(center: bool) -> None:
+    """The browser hands over the RGB view of RGBA pixels (gathered through its RGBA base); other strided
+    inputs are copied: every layout gives the contiguous RGB image's result."""
+    rgba = np.random.default_rng(7).integers(0, 256, (29, 41, 4), dtype=np.uint8)
+    rgb = np.ascontiguousarray(rgba[:, :, :3])
+    expected = tfjs_pad_and_resize(rgb, 24, center)
+    for image in (rgba[:, :, :3], rgba, np.asfortranarray(rgb), rgba[::-1, :, :3][::-1]):
+        np.testing.assert_array_equal(to_input_tensor(image, 24, center), expected)
+    shifted = rgba[:, :, 1:4]  # a 3-of-4 view that does not start at its base: must not be mistaken for RGBA
+    np.testing.assert_array_equal(to_input_tensor(shifted, 24, center),
+                                  tfjs_pad_and_resize(np.ascontiguousarray(shifted), 24, center))
+
+
 def test_center_padding_puts_the_rounded_half_after_the_image() -> None:
     image = np.full((1, 4, 3), 200, dtype=np.uint8)  # 3 rows of padding: 2 after (round(1.5)), 1 before
     column = to_input_tensor(image, 4, center=True)[:, 0, 0]

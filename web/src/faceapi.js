@@ -15,6 +15,12 @@
 // first use or on faceapi.init({ onProgress }); its files are found beside this script unless
 // configure({ baseUrl }) says otherwise. face-api.js's synchronous functions (FaceMatcher, euclideanDistance,
 // resizeResults, matchDimensions, draw.*) call Python directly, so they need the runtime loaded first.
+//
+// Worker mode (faceapi.init({ worker: true })): the runtime runs in a Web Worker (faceapi-worker.js, which
+// imports this module there) and every call into Python is a message to it, so the page never freezes. The
+// detection calls stay async; DOM inputs become transferable ImageBitmaps here first. The calls that are
+// synchronous in the default mode (draw.*, resizeResults, euclideanDistance, FaceMatcher's methods) then
+// return Promises; matchDimensions stays synchronous (plain JS). See web/README.md, "Worker mode".
 
 const SCRIPT_URL = import.meta.url; // @build: script-url
 const BUILD = /* @build: info */ null;
@@ -22,15 +28,16 @@ const BUILD = /* @build: info */ null;
 const settings = {
   baseUrl: new URL('./', SCRIPT_URL).href, // where pyodide/, litert/ and wheels/ are
   threads: 'auto', // LiteRT.js threads: 'auto' = only when the page is crossOriginIsolated
+  worker: false, // true: run the runtime in a Web Worker (faceapi-worker.js)
   onProgress: null, // ({ phase, state: 'start' | 'done', ms }) => void
 };
 
 /** Milliseconds spent in each loading phase (pyodide, numpy, wheel, litert, import, total). */
 const timings = {};
 let runtime = null; // Promise<{ pyodide, python }>
-let ready = null; // { pyodide, python, painter } once loaded: for face-api.js's synchronous functions
+let ready = null; // { pyodide, python, painter } (worker mode: { worker, painter }) once loaded
 
-/** Change settings (baseUrl, threads, onProgress) before the runtime loads. */
+/** Change settings (baseUrl, threads, worker, onProgress) before the runtime loads. */
 function configure(options = {}) {
   if (runtime) throw new Error('faceapi.configure() must be called before the runtime starts loading');
   Object.assign(settings, options);
@@ -39,7 +46,7 @@ function configure(options = {}) {
 /** Load the runtime once; resolves to { pyodide, python } (python: the pyfaceapi.browser module). */
 function init(options) {
   if (options) configure(options);
-  runtime ??= boot().catch((error) => {
+  runtime ??= (settings.worker ? bootWorker() : boot()).catch((error) => {
     runtime = null;
     throw error;
   });
@@ -117,10 +124,14 @@ async function checkSha256(data, expected, what) {
 async function bootLiteRt(base) {
   return phase('litert', async () => {
     const litert = await import(`${base}litert/core/dist/index.js`);
-    if (!document.body) await new Promise((resolve) => addEventListener('DOMContentLoaded', resolve, { once: true }));
+    if (typeof document !== 'undefined' && !document.body) { // (a worker has no document)
+      await new Promise((resolve) => addEventListener('DOMContentLoaded', resolve, { once: true }));
+    }
     const threads = settings.threads === 'auto' ? globalThis.crossOriginIsolated === true : Boolean(settings.threads);
     // LiteRT.js's wasm prints INFO lines on stderr for every model: keep them out of the error console
     globalThis.Module = {
+      // its .wasm beside its .js (Emscripten's default is the script's directory, in a worker the worker's)
+      locateFile: (file) => `${base}litert/core/wasm/${file}`,
       print: (text) => console.debug('[LiteRT]', text),
       printErr: (text) => (/^(INFO|WARNING)\b/.test(text) ? console.debug : console.warn)('[LiteRT]', text),
     };
@@ -129,6 +140,131 @@ async function bootLiteRt(base) {
   });
 }
 
+// -- worker mode: the runtime in a Worker, each Python call a message { id, name, args }
+
+/** A typed error (InputError, NotLoadedError, ...) from the worker's { name, message }. */
+function workerError({ name, message }) {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+async function bootWorker() {
+  const start = performance.now();
+  const thread = new Worker(new URL('faceapi-worker.js', settings.baseUrl));
+  const pending = new Map(); // id -> { resolve, reject }
+  let nextId = 0;
+  thread.onmessage = ({ data }) => {
+    if (data.progress) {
+      report(data.progress);
+      return;
+    }
+    const { resolve, reject } = pending.get(data.id);
+    pending.delete(data.id);
+    if (data.error) reject(workerError(data.error));
+    else resolve(data.value);
+  };
+  thread.onerror = (event) => { // the worker's module failed to load or threw outside a call
+    event.preventDefault?.();
+    for (const { reject } of pending.values()) reject(new Error(`faceapi worker: ${event.message ?? 'failed'}`));
+    pending.clear();
+  };
+  const worker = {
+    thread,
+    call(name, args = [], transfer = []) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        thread.postMessage({ id, name, args }, transfer);
+      });
+    },
+  };
+  const { baseUrl, threads } = settings;
+  const [painter, workerTimings] = await Promise.all([bootDraw(settings.baseUrl),
+    worker.call('init', [{ baseUrl, threads }])]);
+  Object.assign(timings, workerTimings, { total: performance.now() - start });
+  ready = { worker, painter };
+  return ready;
+}
+
+// the argument of each pyfaceapi.browser function that is an input (an image, or an array of them)
+const INPUT_ARGUMENT = {
+  detect_all_faces: 0, detect_single_face: 0, run_chain: 0, mtcnn: 0, compute_face_descriptor: 0,
+  recognize_face_expressions: 0, predict_age_and_gender: 0, extract_faces: 0, locate_faces: 1, detect_landmarks: 1,
+};
+const BITMAP_SOURCES = ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'SVGImageElement',
+  'OffscreenCanvas', 'VideoFrame'];
+
+/** An input for the worker: elements (or their ids) become ImageBitmaps, transferred; the rest is cloned. */
+async function toTransferable(input, transfer) {
+  if (Array.isArray(input)) return Promise.all(input.map((item) => toTransferable(item, transfer)));
+  let media = input;
+  if (typeof input === 'string') {
+    media = document.getElementById(input);
+    const message = `there is no element with id '${input}' in the document`;
+    if (!media) throw workerError({ name: 'InputError', message });
+  }
+  if (!BITMAP_SOURCES.some((name) => globalThis[name] && media instanceof globalThis[name])) return media;
+  checkMedia(media);
+  try {
+    const bitmap = await createImageBitmap(media);
+    transfer.push(bitmap);
+    return bitmap;
+  } catch { // e.g. some camera streams without a GPU ("could not be allocated"): read the pixels via a canvas
+    const { width, height } = mediaDimensions(media);
+    const context = createCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    context.drawImage(media, 0, 0);
+    const pixels = context.getImageData(0, 0, width, height);
+    transfer.push(pixels.data.buffer);
+    return pixels;
+  }
+}
+
+/** The InputErrors pyfaceapi.browser raises for media without pixels, raised here before reading them. */
+function checkMedia(media) {
+  const fail = (message) => { throw workerError({ name: 'InputError', message }); };
+  if (media instanceof HTMLImageElement) {
+    if (media.complete && media.naturalWidth && media.naturalHeight) return;
+    const state = media.complete ? 'could not be decoded (or has no src)' : 'has not finished loading';
+    fail(`the <img> '${(media.currentSrc || media.src || '').slice(0, 120)}' ${state}: wait for its 'load' event `
+      + "(or 'await img.decode()') before detecting faces in it");
+  }
+  if (media instanceof HTMLVideoElement) {
+    if (media.readyState >= 2 && media.videoWidth && media.videoHeight) return;
+    fail(`the <video> has no frame to read yet (readyState ${media.readyState}): wait for its 'loadeddata' or `
+      + "'playing' event before detecting faces");
+  }
+  const name = BITMAP_SOURCES.find((kind) => globalThis[kind] && media instanceof globalThis[kind]);
+  const { width, height } = name === 'VideoFrame' ? mediaDimensions(media) : media;
+  if (!width || !height) fail(`the ${name} is empty (${width}x${height}): it has no pixels to detect faces in`);
+}
+
+/** face-api.js options as plain data: their own fields and their getters' values (the worker reads both). */
+function plainOptions(options) {
+  const out = { ...options };
+  for (let proto = Object.getPrototypeOf(options); proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)) {
+    for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      if (descriptor.get && !(key in out)) out[key] = options[key];
+    }
+  }
+  return out;
+}
+
+/** pyfaceapi.browser.<name>(...args) in the worker. */
+async function callWorker(worker, name, args) {
+  const transfer = [];
+  const sent = args.map((arg) => (arg?._name ? plainOptions(arg) : arg));
+  if (name in INPUT_ARGUMENT) sent[INPUT_ARGUMENT[name]] = await toTransferable(sent[INPUT_ARGUMENT[name]], transfer);
+  // a relative path is relative to the page, not to the worker's script
+  if (name === 'load_from_uri' && !/^([a-z][\w+.-]*:|\/)/i.test(sent[1])) {
+    sent[1] = new URL(sent[1], document.baseURI).href;
+  }
+  return worker.call(name, sent, transfer);
+}
+
+/** `value`, or what it resolves to in worker mode, passed through `then`. */
+const andThen = (value, then) => (value instanceof Promise ? value.then(then) : then(value));
 
 // -- calling Python
 
@@ -151,7 +287,8 @@ function fromPython(value) {
 
 /** Call pyfaceapi.browser.<name>(...args) once the runtime is loaded; resolves to plain JS values. */
 async function callPython(name, ...args) {
-  const { python } = await init();
+  const { python, worker } = await init();
+  if (worker) return callWorker(worker, name, args);
   try {
     return fromPython(await python[name](...args));
   } catch (error) {
@@ -159,8 +296,10 @@ async function callPython(name, ...args) {
   }
 }
 
-/** The same, synchronously, for face-api.js's synchronous functions (`what` names the caller in errors). */
+/** The same, synchronously, for face-api.js's synchronous functions (`what` names the caller in errors).
+ * In worker mode: a Promise of it. */
 function callPythonSync(what, name, ...args) {
+  if (ready?.worker) return ready.worker.call(name, args);
   try {
     return fromPython(loadedPython(what)[name](...args));
   } catch (error) {
@@ -453,7 +592,7 @@ class Net {
 
   dispose() {
     this.#loaded = false;
-    if (runtime) init().then(({ python }) => python.dispose(this.name));
+    if (runtime) callPython('dispose', this.name).catch(() => {});
   }
 }
 
@@ -718,12 +857,13 @@ const FROM_PYTHON = Symbol('a Python FaceMatcher');
 const isDescriptor = (value) => ArrayBuffer.isView(value) && !(value instanceof DataView);
 
 class FaceMatcher {
-  #matcher; // the pyfaceapi.FaceMatcher (a PyProxy)
+  #matcher; // the pyfaceapi.FaceMatcher (a PyProxy); worker mode: a Promise of its reference in the worker
+  #threshold; // worker mode: distanceThreshold
   #labeled = null;
 
   constructor(inputs, distanceThreshold = 0.6) {
     if (inputs === FROM_PYTHON) {
-      this.#matcher = distanceThreshold;
+      ({ matcher: this.#matcher, threshold: this.#threshold } = distanceThreshold);
       return;
     }
     const items = [];
@@ -742,6 +882,13 @@ class FaceMatcher {
       items.push({ lengths: [descriptor.length] });
       descriptors.push(toFloat32(descriptor));
     }
+    if (ready?.worker) {
+      this.#threshold = distanceThreshold;
+      this.#matcher = ready.worker.call('face_matcher', [JSON.stringify(items), concatFloat32(descriptors),
+        distanceThreshold]);
+      this.#matcher.catch(() => {}); // (a failure is reported by the first method called)
+      return;
+    }
     try {
       this.#matcher = loadedPython('FaceMatcher')
         .face_matcher(JSON.stringify(items), concatFloat32(descriptors), distanceThreshold);
@@ -750,16 +897,15 @@ class FaceMatcher {
     }
   }
 
-  get distanceThreshold() { return this.#matcher.distance_threshold; }
+  get distanceThreshold() { return this.#threshold ?? this.#matcher.distance_threshold; }
 
   get labeledDescriptors() {
-    if (!this.#labeled) {
-      const [json, data] = this.#call('labeledDescriptors', 'matcher_labeled_descriptors');
+    this.#labeled ??= andThen(this.#call('labeledDescriptors', 'matcher_labeled_descriptors'), ([json, data]) => {
       let offset = 0;
-      this.#labeled = JSON.parse(json).map(({ label, lengths }) => new LabeledFaceDescriptors(
+      return JSON.parse(json).map(({ label, lengths }) => new LabeledFaceDescriptors(
         label, lengths.map((n) => data.slice(offset, (offset += n))),
       ));
-    }
+    });
     return this.#labeled;
   }
 
@@ -770,28 +916,38 @@ class FaceMatcher {
 
   /** The closest label, whatever its distance. */
   matchDescriptor(queryDescriptor) {
-    return new FaceMatch(...this.#call('matchDescriptor', 'find_best_match', toFloat32(queryDescriptor), false));
+    return andThen(this.#call('matchDescriptor', 'find_best_match', toFloat32(queryDescriptor), false),
+      (match) => new FaceMatch(...match));
   }
 
   /** The closest label, or 'unknown' if it is not closer than distanceThreshold. */
   findBestMatch(queryDescriptor) {
-    return new FaceMatch(...this.#call('findBestMatch', 'find_best_match', toFloat32(queryDescriptor), true));
+    return andThen(this.#call('findBestMatch', 'find_best_match', toFloat32(queryDescriptor), true),
+      (match) => new FaceMatch(...match));
   }
 
   toJSON() {
-    return JSON.parse(this.#call('toJSON', 'matcher_to_json'));
+    return andThen(this.#call('toJSON', 'matcher_to_json'), JSON.parse);
   }
 
   static fromJSON(json) {
     const text = typeof json === 'string' ? json : JSON.stringify(json);
+    if (ready?.worker) {
+      const matcher = ready.worker.call('matcher_from_json', [text]);
+      matcher.catch(() => {});
+      const parsed = JSON.parse(text);
+      const threshold = parsed.distanceThreshold ?? parsed._distanceThreshold;
+      return new FaceMatcher(FROM_PYTHON, { matcher, threshold });
+    }
     try {
-      return new FaceMatcher(FROM_PYTHON, loadedPython('FaceMatcher.fromJSON').matcher_from_json(text));
+      return new FaceMatcher(FROM_PYTHON, { matcher: loadedPython('FaceMatcher.fromJSON').matcher_from_json(text) });
     } catch (error) {
       throw pythonError(error);
     }
   }
 
   #call(what, name, ...args) {
+    if (ready?.worker) return this.#matcher.then((matcher) => ready.worker.call(name, [matcher, ...args]));
     return callPythonSync(`FaceMatcher.${what}`, name, this.#matcher, ...args);
   }
 }
@@ -799,7 +955,7 @@ class FaceMatcher {
 // -- utilities, computed by the core (pyfaceapi.utils)
 
 /** The euclidean distance of two equally long arrays (float64). */
-function euclideanDistance(arr1, arr2) {
+function euclideanDistance(arr1, arr2) { // (worker mode: a Promise)
   return callPythonSync('euclideanDistance', 'euclidean_distance', Float64Array.from(arr1), Float64Array.from(arr2));
 }
 
@@ -812,21 +968,38 @@ function resizeResults(results, dimensions) {
   const resizable = list.filter(isResizable);
   const json = callPythonSync('resizeResults', 'resize_results', toJson(resizable), dimensions.width,
     dimensions.height);
-  const resized = JSON.parse(json);
-  let next = 0;
-  const out = list.map((item) => {
-    if (!isResizable(item)) return item;
-    const data = resized[next++];
-    if (item instanceof FaceDetection) return new FaceDetection(data);
-    if (item instanceof FaceLandmarks) return FaceLandmarks.fromJSON(data);
-    return { ...item, ...toResult(data) }; // keeps the descriptor and anything else the result carries
+  return andThen(json, (text) => { // worker mode: a Promise
+    const resized = JSON.parse(text);
+    let next = 0;
+    const out = list.map((item) => {
+      if (!isResizable(item)) return item;
+      const data = resized[next++];
+      if (item instanceof FaceDetection) return new FaceDetection(data);
+      if (item instanceof FaceLandmarks) return FaceLandmarks.fromJSON(data);
+      return { ...item, ...toResult(data) }; // keeps the descriptor and anything else the result carries
+    });
+    return Array.isArray(results) ? out : out[0];
   });
-  return Array.isArray(results) ? out : out[0];
 }
 
 /** face-api.js's matchDimensions: give `input` (an overlay canvas) the size of `reference`. */
 function matchDimensions(input, reference, useMediaDimensions = false) {
+  if (ready?.worker) { // the worker has no DOM: face-api.js's few lines, here
+    const dims = useMediaDimensions ? mediaDimensions(reference) : reference;
+    input.width = dims.width;
+    input.height = dims.height;
+    return { width: dims.width, height: dims.height };
+  }
   return callPythonSync('matchDimensions', 'match_dimensions', input, reference, useMediaDimensions);
+}
+
+function mediaDimensions(media) {
+  if (media instanceof HTMLImageElement) return { width: media.naturalWidth, height: media.naturalHeight };
+  if (media instanceof HTMLVideoElement) return { width: media.videoWidth, height: media.videoHeight };
+  if (globalThis.VideoFrame && media instanceof VideoFrame) {
+    return { width: media.displayWidth, height: media.displayHeight };
+  }
+  return media;
 }
 
 // -- faceapi.draw: the drawing is computed in Python as a display list (pyfaceapi.draw), then painted by
@@ -850,19 +1023,19 @@ function context2d(canvasArg) {
  */
 function toDisplayList(kind, dims, ...args) {
   const json = callPythonSync('draw', 'display_list', kind, dims?.width, dims?.height, toJson(args));
-  return JSON.parse(json);
+  return andThen(json, JSON.parse);
 }
 
 function painter() {
-  loadedPython('draw');
+  if (!ready?.worker) loadedPython('draw');
   if (ready.painter.error) throw new Error(`faceapi.draw: draw.js did not load (${ready.painter.error.message})`);
   return ready.painter;
 }
 
 function paint(canvasArg, kind, args) {
   const ctx = context2d(canvasArg);
-  const list = toDisplayList(kind, ctx.canvas, ...args);
-  painter().renderDisplayList(ctx, list);
+  const { width, height } = ctx.canvas; // (worker mode: the size when called, painted when the list is back)
+  return andThen(toDisplayList(kind, { width, height }, ...args), (list) => painter().renderDisplayList(ctx, list));
 }
 
 class DrawBoxOptions {
@@ -875,7 +1048,7 @@ class DrawBox {
     this.options = options;
   }
 
-  draw(canvasArg) { paint(canvasArg, 'box', [this.box, this.options]); }
+  draw(canvasArg) { return paint(canvasArg, 'box', [this.box, this.options]); }
 }
 
 class DrawTextFieldOptions {
@@ -889,7 +1062,7 @@ class DrawTextField {
     this.options = options;
   }
 
-  draw(canvasArg) { paint(canvasArg, 'textField', [this.text, this.anchor, this.options]); }
+  draw(canvasArg) { return paint(canvasArg, 'textField', [this.text, this.anchor, this.options]); }
 }
 
 class DrawFaceLandmarksOptions {
@@ -902,7 +1075,7 @@ class DrawFaceLandmarks {
     this.options = options;
   }
 
-  draw(canvasArg) { paint(canvasArg, 'landmarks', [this.faceLandmarks, this.options]); }
+  draw(canvasArg) { return paint(canvasArg, 'landmarks', [this.faceLandmarks, this.options]); }
 }
 
 const draw = Object.freeze({

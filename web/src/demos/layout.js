@@ -112,8 +112,9 @@ export function fail(error, what = 'Something went wrong') {
   box.replaceChildren(el('strong', {}, `${what}: `), demo.error);
 }
 
-/** Load the runtime and the given nets, showing progress; resolves to faceapi. */
-export async function start({ nets = [] } = {}) {
+/** Load the runtime and the given nets, showing progress; resolves to faceapi. worker: run it in a Web Worker
+ * (faceapi.init's worker mode: then resizeResults and faceapi.draw.* return Promises). */
+export async function start({ nets = [], worker = false } = {}) {
   if (!document.querySelector('header')) frame();
   registerServiceWorker();
   const missing = [['WebAssembly', typeof WebAssembly === 'object'], ['2D canvas', !!document.createElement('canvas').getContext]]
@@ -125,6 +126,7 @@ export async function start({ nets = [] } = {}) {
   const steps = {};
   try {
     await faceapi.init({
+      worker,
       onProgress({ phase, state, ms }) {
         steps[phase] ??= step(phase, PHASE_LABELS[phase] ?? phase);
         if (state === 'start') steps[phase].start(); else steps[phase].done(ms);
@@ -215,22 +217,29 @@ export function overlay(media) {
   }
   const canvas = wrap.querySelector('canvas.overlay') ?? wrap.appendChild(el('canvas', { class: 'overlay' }));
   let last = null;
-  const redraw = () => {
-    const dims = mediaSize(media);
-    if (!dims.width || !dims.height) return;
+  const paint = (dims, current, resized) => {
     faceapi.matchDimensions(canvas, dims);
     const ctx = canvas.getContext('2d');
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    if (!last || last.results === undefined) return;
-    const resized = last.results === null ? null : faceapi.resizeResults(last.results, dims);
-    last.paint(canvas, resized);
+    if (!current || current.results === undefined) return undefined;
+    return current.paint(canvas, resized);
+  };
+  // synchronous on the main thread; in worker mode resizeResults is a Promise (and so is paint's drawing)
+  const redraw = () => {
+    const dims = mediaSize(media);
+    if (!dims.width || !dims.height) return undefined;
+    const current = last;
+    const resized = current?.results ? faceapi.resizeResults(current.results, dims) : null;
+    if (!(resized instanceof Promise)) return paint(dims, current, resized);
+    return resized.then((values) => (current === last ? paint(dims, current, values) : undefined));
   };
   new ResizeObserver(redraw).observe(media);
   return {
     canvas,
+    /** Returns what paint returns (worker mode: await it before showing the next results). */
     show(results, paint) {
       last = { results, paint };
-      redraw();
+      return redraw();
     },
     clear() {
       last = null;
