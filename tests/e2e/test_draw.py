@@ -193,7 +193,7 @@ def test_draw_classes_and_options_equal_the_servers(session: Session, browser_ch
 
 def test_all_pictures_together_agree(browser_drawings: dict[str, Any]) -> None:
     """The aggregate over every picture painted above (run after them)."""
-    assert len(AGREED) == len(IMAGE_NAMES) * len(DRAWINGS), "run the whole module: the per-image drawings feed this"
+    assert len(AGREED) >= len(IMAGE_NAMES) * len(DRAWINGS), "run the whole module: the per-image drawings feed this"
     within = sum(a for a, _ in AGREED.values())
     total = sum(t for _, t in AGREED.values())
     REPORT["draw"]["ALL (aggregate)"] = within / total
