@@ -1,11 +1,14 @@
 """Browser side of the benchmark: a loopback server, headless Chromium (Playwright), the page harness.
 
 Each engine gets its own Chromium process (fresh temporary profile, empty cache) and one page of
-``bench/browser/harness.html``. The page loads the engine, the chain's nets and faces.jpg, runs the full chain
-once (the cold start: page open -> first result), then the driver asks for warm-up and timed rounds, one
-``page.evaluate`` per round, and samples the JS heap (CDP ``Runtime.getHeapUsage``) after each. The renderer's
-peak RSS is read from /proc (``VmHWM``). A second page in the same context then measures the cold start with
-the HTTP cache warm. Requests outside loopback are recorded (and fail: the harness needs none).
+``bench/browser/harness.html``. The page loads the engine, the chain's nets and faces.jpg, and runs the full
+chain once (the cold start: page open -> first result); the engines' cold starts run one after the other.
+Both pages then stay open and the driver asks them for warm-up and timed rounds in turn (A B, B A, ...; one
+``page.evaluate`` per round), sampling the JS heap (CDP ``Runtime.getHeapUsage``) after each: on a shared
+machine load comes and goes in bursts, and alternating rounds spreads it over both engines, so their ratio
+holds even when the absolute times drift. The renderer's peak RSS is read from /proc (``VmHWM``). A second
+page in the same context then measures the cold start with the HTTP cache warm. Requests outside loopback are
+recorded (and fail: the harness needs none).
 
 Served, all from loopback: ``/pyfaceapi/`` = web/dist (``python web/build.py``), ``/vladmandic/`` and
 ``/vladmandic-models/`` = @vladmandic/face-api's dist and model folders, ``/tfjs-wasm/`` =
@@ -15,6 +18,7 @@ Served, all from loopback: ``/pyfaceapi/`` = web/dist (``python web/build.py``),
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import json
@@ -142,105 +146,165 @@ def renderer_peaks() -> dict[int, float]:
     return peaks
 
 
-def run_engine(playwright: Any, base_url: str, engine: str, args: argparse.Namespace,
-               log: Callable[[str], None]) -> dict[str, Any]:
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
-    outside: list[str] = []
-    console_errors: list[str] = []
-    try:
-        context = browser.new_context()
-        context.set_default_timeout(TIMEOUT_MS)
+class EngineSession:
+    """One engine's Chromium and harness page. The driver opens every engine's page first (one cold start at a
+    time), then runs their rounds interleaved — A B, B A, A B, ... — so a slow drift in the machine's load
+    (other tenants of a shared VM) falls on both engines alike and their ratio holds; then closes each."""
 
-        def watch(page: Any) -> None:
-            page.on("request", lambda r: outside.append(r.url) if (urlsplit(r.url).hostname or "") not in LOOPBACK
-                    and urlsplit(r.url).scheme in ("http", "https") else None)
-            page.on("pageerror", lambda e: console_errors.append(str(e)))
+    def __init__(self, playwright: Any, base_url: str, engine: str, log: Callable[[str], None]) -> None:
+        self.engine = engine
+        self.log = log
+        self.url = f"{base_url}/bench/harness.html?engine={engine}"
+        self.outside: list[str] = []
+        self.console_errors: list[str] = []
+        self.failed: str | None = None
+        self.samples: dict[str, list[float]] = {}
+        self.faces: dict[str, Any] = {}
+        self.heap_peak = 0.0
+        self.renderers: set[int] = set()
+        known = set(renderer_peaks())
+        self.browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        self.context = self.browser.new_context()
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self._open_page()
+        self.cold = self.page.evaluate("() => window.bench.coldStart")
+        self.renderers = set(renderer_peaks()) - known  # this engine's renderer (the other browsers' are known)
+        if "error" in self.cold:
+            self.failed = self.cold["error"]
+            return
+        self.info = self.page.evaluate("() => window.bench.info")
+        self.cdp = self.context.new_cdp_session(self.page)
+        self._sample_heap()
 
-        page = context.new_page()
-        watch(page)
-        url = f"{base_url}/bench/harness.html?engine={engine}"
-        page.goto(url)
-        cold = page.evaluate("() => window.bench.coldStart")
-        if "error" in cold:
-            return {"engine": engine, "failed": cold["error"], "stages": {}}
-        info = page.evaluate("() => window.bench.info")
-        available = page.evaluate("() => Object.keys(window.bench.stages)")
-        names = [n for n in ORDER if n in available]
-        if args.quick:
-            names = [n for n in names if n not in STEPS]
-        cdp = context.new_cdp_session(page)
-        heap_peak = 0.0
+    def _open_page(self) -> Any:
+        page = self.context.new_page()
+        page.on("request", lambda r: self.outside.append(r.url)
+                if (urlsplit(r.url).hostname or "") not in LOOPBACK and urlsplit(r.url).scheme in ("http", "https")
+                else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.goto(self.url)
+        return page
 
-        def sample_heap() -> None:
-            nonlocal heap_peak
-            usage = cdp.send("Runtime.getHeapUsage")
-            heap_peak = max(heap_peak, usage["usedSize"] / 2**20)
+    def stage_names(self, quick: bool) -> list[str]:
+        available = self.page.evaluate("() => Object.keys(window.bench.stages)")
+        return [n for n in ORDER if n in available and not (quick and n in STEPS)]
 
-        sample_heap()
-        for _ in range(args.warmup):
-            page.evaluate("(names) => window.bench.round(names)", names)
-            sample_heap()
-        samples: dict[str, list[float]] = {n: [] for n in names}
-        faces: dict[str, Any] = {}
-        for index in range(args.repeats):
-            out = page.evaluate("(names) => window.bench.round(names)", names)
+    def _sample_heap(self) -> None:
+        usage = self.cdp.send("Runtime.getHeapUsage")
+        self.heap_peak = max(self.heap_peak, usage["usedSize"] / 2**20)
+
+    def round(self, names: list[str], timed: bool) -> None:
+        out = self.page.evaluate("(names) => window.bench.round(names)", names)
+        self._sample_heap()
+        if timed:
             for name, value in out.items():
-                samples[name].append(value["ms"])
-                faces[name] = value["faces"]
-            sample_heap()
-            log(f"browser {engine}: round {index + 1}/{args.repeats}")
-        renderer_rss = max(renderer_peaks().values(), default=None)
-        page.close()
+                self.samples.setdefault(name, []).append(value["ms"])
+                self.faces[name] = value["faces"]
 
-        # the same page again in the same context: the HTTP cache (and V8's code cache) are warm
-        page2 = context.new_page()
-        watch(page2)
-        cached: list[str] = []
-        cdp2 = context.new_cdp_session(page2)
-        cdp2.send("Network.enable")
-        cdp2.on("Network.requestServedFromCache", lambda event: cached.append(event["requestId"]))
-        cdp2.on("Network.responseReceived", lambda event: cached.append(event["requestId"])
-                if event["response"].get("fromDiskCache") else None)
-        page2.goto(url)
-        cold_cached = page2.evaluate("() => window.bench.coldStart")
-        page2.close()
-        context.close()
+    def finish(self) -> dict[str, Any]:
+        """Peak memory, then the cold start again with a warm HTTP cache (a second page in the same context);
+        closes the browser and returns the engine's raw results."""
+        try:
+            peaks = renderer_peaks()
+            renderer_rss = max((peaks[pid] for pid in self.renderers if pid in peaks), default=None)
+            self.page.close()
+            cached: list[str] = []
+            page2 = self.context.new_page()
+            cdp2 = self.context.new_cdp_session(page2)
+            cdp2.send("Network.enable")
+            cdp2.on("Network.requestServedFromCache", lambda event: cached.append(event["requestId"]))
+            cdp2.on("Network.responseReceived", lambda event: cached.append(event["requestId"])
+                    if event["response"].get("fromDiskCache") else None)
+            page2.on("pageerror", lambda e: self.console_errors.append(str(e)))
+            page2.goto(self.url)
+            cold_cached = page2.evaluate("() => window.bench.coldStart")
+            page2.close()
+            self.context.close()
+        finally:
+            self.close()
+        return self._results(renderer_rss, cold_cached, len(set(cached)))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):  # already gone
+            self.browser.close()
+
+    def _results(self, renderer_rss: float | None, cold_cached: dict[str, Any], cached: int) -> dict[str, Any]:
+        samples, faces = self.samples, self.faces
+        stages: dict[str, Any] = {}
+        for name, values in samples.items():
+            entry: dict[str, Any] = {"samples_ms": values}
+            count = faces.get(name)
+            if isinstance(count, list):
+                entry["faces_per_frame"], entry["faces"] = count, sum(count)
+            else:
+                entry["faces"] = count
+            stages[name] = entry
+        # per-face stages: the difference of two chain steps within each round (paired), over the rounds
+        derived = {}
+        for stage, (step, base) in DELTAS.items():
+            if samples.get(step) and samples.get(base):
+                deltas = [a - b for a, b in zip(samples[step], samples[base], strict=True)]
+                derived[stage] = {"samples_ms": deltas, "how": f"{step} - {base}, per round"}
+        errors: dict[str, Any] = {}
+        if "webcam" not in samples:
+            errors["webcam"] = "this build's facade has no landmarks yet: only the detector part of the loop is timed"
+        if "chain" not in samples:
+            errors["chain"] = "this build's facade has no withFaceLandmarks() etc. yet: chain and per-face stages n/a"
+        if self.outside:
+            errors["network"] = f"requests outside loopback: {sorted(set(self.outside))[:5]}"
+        if self.console_errors:
+            errors["page"] = self.console_errors[:3]
+        cold = self.cold
+        cold_start = {k: v for k, v in cold.items() if isinstance(v, (int, float)) and k != "faces"}
+        cold_start["with_cache_total_ms"] = cold_cached.get("total_ms")
+        cold_start["cached_responses"] = cached
+        cold_start["first_result"] = cold.get("first_result")
+        memory = {"js_heap_peak_mb": self.heap_peak}
+        if renderer_rss is not None:
+            memory["renderer_peak_rss_mb"] = renderer_rss
+        return {"engine": self.engine, "info": self.info, "cold_start": cold_start, "stages": stages,
+                "derived": derived, "memory": memory, "errors": errors}
+
+
+def run_interleaved(playwright: Any, base_url: str, args: argparse.Namespace,
+                    log: Callable[[str], None]) -> dict[str, Any]:
+    """Every engine's page opened (cold start) one after the other, then warm-up and timed rounds alternating
+    between the engines (the order flips each round), then each engine's cache run and results."""
+    sessions: dict[str, EngineSession] = {}
+    results: dict[str, Any] = {}
+    try:
+        for engine in ENGINES:
+            log(f"browser {engine}: starting Chromium (cold start)")
+            try:
+                session = EngineSession(playwright, base_url, engine, log)
+            except Exception as exc:  # a failed engine is reported, the other one still runs
+                results[engine] = {"engine": engine, "failed": f"{type(exc).__name__}: {exc}"[:3000], "stages": {}}
+                log(f"browser {engine} FAILED: {exc}")
+                continue
+            if session.failed:
+                results[engine] = {"engine": engine, "failed": session.failed, "stages": {}}
+                session.close()
+                continue
+            sessions[engine] = session
+        names = {engine: session.stage_names(args.quick) for engine, session in sessions.items()}
+        order = list(sessions)
+        for index in range(args.warmup + args.repeats):
+            timed = index >= args.warmup
+            for engine in (order if index % 2 == 0 else order[::-1]):
+                try:
+                    sessions[engine].round(names[engine], timed)
+                except Exception as exc:
+                    results[engine] = {"engine": engine, "failed": f"{type(exc).__name__}: {exc}"[:3000], "stages": {}}
+                    log(f"browser {engine} FAILED: {exc}")
+                    sessions.pop(engine).close()
+                    order.remove(engine)
+            log(f"browser: {'round ' + str(index - args.warmup + 1) + '/' + str(args.repeats) if timed else 'warm-up'}")
+        for engine in list(sessions):
+            results[engine] = sessions.pop(engine).finish()
     finally:
-        browser.close()
-
-    stages: dict[str, Any] = {}
-    for name, values in samples.items():
-        entry: dict[str, Any] = {"samples_ms": values}
-        count = faces.get(name)
-        if isinstance(count, list):
-            entry["faces_per_frame"], entry["faces"] = count, sum(count)
-        else:
-            entry["faces"] = count
-        stages[name] = entry
-    # per-face stages: the difference of two chain steps within each round (paired), over the rounds
-    derived = {}
-    for stage, (step, base) in DELTAS.items():
-        if samples.get(step) and samples.get(base):
-            deltas = [a - b for a, b in zip(samples[step], samples[base], strict=True)]
-            derived[stage] = {"samples_ms": deltas, "how": f"{step} - {base}, per round"}
-    errors = {}
-    if "webcam" not in samples:
-        errors["webcam"] = "this build's facade has no landmarks yet: only the detector part of the loop is timed"
-    if "chain" not in samples:
-        errors["chain"] = "this build's facade has no withFaceLandmarks() etc. yet: chain and per-face stages n/a"
-    if outside:
-        errors["network"] = f"requests outside loopback: {sorted(set(outside))[:5]}"
-    if console_errors:
-        errors["page"] = console_errors[:3]
-    cold_start = {k: v for k, v in cold.items() if isinstance(v, (int, float)) and k != "faces"}
-    cold_start["with_cache_total_ms"] = cold_cached.get("total_ms")
-    cold_start["cached_responses"] = len(set(cached))
-    cold_start["first_result"] = cold.get("first_result")
-    memory = {"js_heap_peak_mb": heap_peak}
-    if renderer_rss is not None:
-        memory["renderer_peak_rss_mb"] = renderer_rss
-    return {"engine": engine, "info": info, "cold_start": cold_start, "stages": stages, "derived": derived,
-            "memory": memory, "errors": errors}
+        for session in sessions.values():
+            session.close()
+    return results
 
 
 def run_browser(args: argparse.Namespace, inputs: dict[str, Any], raw: Path,
@@ -261,19 +325,15 @@ def run_browser(args: argparse.Namespace, inputs: dict[str, Any], raw: Path,
     (data_dir / "inputs.json").write_text(json.dumps(
         {"image": {k: inputs["image"][k] for k in ("width", "height")},
          "frames": {k: inputs["frames"][k] for k in ("width", "height", "count")}}))
-    engines: dict[str, Any] = {}
     with serve(data_dir, args.browser_isolate) as base_url, sync_playwright() as playwright:
-        for engine in ENGINES:
-            log(f"browser {engine}: starting Chromium")
-            try:
-                engines[engine] = run_engine(playwright, base_url, engine, args, log)
-            except Exception as exc:  # a failed engine is reported, the other one still runs
-                engines[engine] = {"engine": engine, "failed": f"{type(exc).__name__}: {exc}"[:3000], "stages": {}}
-                log(f"browser {engine} FAILED: {exc}")
-            (raw / f"browser-{engine}.json").write_text(json.dumps(engines[engine], indent=1) + "\n")
+        engines = run_interleaved(playwright, base_url, args, log)
+    for engine, result in engines.items():
+        (raw / f"browser-{engine}.json").write_text(json.dumps(result, indent=1) + "\n")
     isolation = "crossOriginIsolated (COOP/COEP)" if args.browser_isolate else "not crossOriginIsolated"
     note = (f"Page served from loopback, {isolation}: LiteRT.js and tfjs-wasm run "
-            f"{'multi' if args.browser_isolate else 'single'}-threaded. Inputs are <canvas> elements holding the "
+            f"{'multi' if args.browser_isolate else 'single'}-threaded. Both engines' pages stay open (one "
+            "Chromium each) and their rounds alternate (A B, B A, ...), so load drifts hit both. Inputs are <canvas> "
+            "elements holding the "
             "same RGB as on the server; each call reads the canvas. JS heap: the largest CDP "
             "Runtime.getHeapUsage usedSize sampled after each round; renderer peak RSS: VmHWM of the page's "
             "renderer process (includes wasm memory).")

@@ -36,49 +36,62 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
         source[:height, :width] = rgb[..., :3]
         return source[rows][:, cols].astype(np.float32)
 
-    row_lo, row_hi, row_frac = _sample_positions(side, input_size)
-    col_lo, col_hi, col_frac = _sample_positions(side, input_size)
+    # the padded image is square: rows and columns sample the same positions
+    lo, hi, frac = _sample_positions(side, input_size)
+    # Scaled down by a whole factor (640 -> 160), every position is a whole pixel: the fraction is 0, the
+    # ceil is the floor, and ``a + (b - a) * 0`` is ``a`` exactly, so the resize is a plain gather.
+    whole = not frac.any()
     # Interpolate along x once per *distinct* source row, then along y: the same arithmetic as tfjs's
     # per-pixel loop (top = tl + (tr - tl) * fx; bottom likewise; top + (bottom - top) * fy), so the
     # result is bit-identical, with each source row read once however many output rows use it.
     # distinct *source* rows: every padded position reads the one zero row, so a wide sliver (1 x 20,000,000)
     # gathers 2 rows, not 2 * input_size copies of a 60 MB row
-    needed, inverse = np.unique(rows[np.concatenate([row_lo, row_hi])], return_inverse=True)
+    needed, inverse = np.unique(rows[lo if whole else np.concatenate([lo, hi])], return_inverse=True)
     # only those rows are copied out of the image (not the whole padded image): sorted, so the zero row
     # (index ``height``), if needed, is the last one
-    # Rows are copied from a C-contiguous HxWxC array (C = 3, or 4 for the RGB view of RGBA pixels, as the
-    # browser reads them): gathers through a 3-of-4 channel view are ~100x slower in Pyodide's numpy.
-    pixels = _contiguous_pixels(rgb)
+    pixels = _row_major_pixels(rgb)
     stride = pixels.shape[2]
     real = needed[needed < height]
     source_rows = np.zeros((len(needed), (width + 1) * stride), dtype=pixels.dtype)
-    source_rows[: len(real), : width * stride] = np.take(pixels, real, axis=0).reshape(len(real), -1)
+    source_rows[: len(real), : width * stride] = pixels[real].reshape(len(real), width * stride)
     channel = np.arange(3)
     buffers = _workspace(len(needed), input_size)
-    left = np.take(source_rows, (cols[col_lo][:, None] * stride + channel).ravel(), axis=1, out=buffers.left)
-    right = np.take(source_rows, (cols[col_hi][:, None] * stride + channel).ravel(), axis=1, out=buffers.right)
+    left = np.take(source_rows, (cols[lo][:, None] * stride + channel).ravel(), axis=1, out=buffers.left)
+    if whole:
+        return left[inverse].reshape(input_size, input_size, 3).astype(np.float32)
+    right = np.take(source_rows, (cols[hi][:, None] * stride + channel).ravel(), axis=1, out=buffers.right)
     # rows flattened to x * 3 + channel: long, contiguous inner loops; float64 like tfjs's JS arithmetic
     horizontal = np.subtract(right, left, out=buffers.horizontal, dtype=np.float64)
-    horizontal *= np.repeat(col_frac, 3)
+    horizontal *= np.repeat(frac, 3)
     horizontal += left
     top = np.take(horizontal, inverse[:input_size], axis=0, out=buffers.top)
     result = np.take(horizontal, inverse[input_size:], axis=0, out=buffers.bottom)
     result -= top
-    result *= row_frac[:, None]
+    result *= frac[:, None]
     result += top
     return result.reshape(input_size, input_size, 3).astype(np.float32)
 
 
-def _contiguous_pixels(rgb: np.ndarray) -> np.ndarray:
-    """``rgb`` (HxWx3) as a C-contiguous HxWxC array whose first 3 channels are ``rgb``: the RGBA array it
-    is the ``[:, :, :3]`` view of, ``rgb`` itself if contiguous, else a contiguous copy."""
-    if rgb.flags.c_contiguous:
+def _row_major_pixels(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` (HxWx3) as an HxWxC array (C = 3, or 4 when ``rgb`` is the RGB view of RGBA pixels, as the
+    browser reads them) whose first 3 channels are ``rgb`` and whose rows are each contiguous in memory, so
+    that gathering rows is one copy per row: ``rgb`` itself, the RGBA window it views (a face crop of a
+    browser frame), or a contiguous copy. Gathers through a 3-of-4 channel view, and copies of one, are
+    ~100x slower in Pyodide's numpy than whole-row copies."""
+    item = rgb.itemsize
+    if rgb.strides[2] == item and rgb.strides[1] == 3 * item:
         return rgb
     base = rgb.base
-    if (isinstance(base, np.ndarray) and base.flags.c_contiguous and base.ndim == 3 and base.shape[2] == 4
-            and base.shape[:2] == rgb.shape[:2] and base.dtype == rgb.dtype and base.strides == rgb.strides
-            and base.__array_interface__["data"][0] == rgb.__array_interface__["data"][0]):
-        return base
+    if (rgb.strides[2] == item and rgb.strides[1] == 4 * item and isinstance(base, np.ndarray)
+            and base.ndim == 3 and base.shape[2] == 4 and base.dtype == rgb.dtype and base.flags.c_contiguous
+            and base.strides[0] == rgb.strides[0]):
+        offset = rgb.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+        top, rest = divmod(offset, base.strides[0])
+        left, misaligned = divmod(rest, base.strides[1])
+        height, width = rgb.shape[:2]
+        if (offset >= 0 and not misaligned and top + height <= base.shape[0]
+                and left + width <= base.shape[1]):
+            return base[top : top + height, left : left + width]
     return np.ascontiguousarray(rgb)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pyfaceapi import Box, iou, non_max_suppression
-from pyfaceapi.ops import to_input_tensor
+from pyfaceapi.ops import _row_major_pixels, to_input_tensor
 
 
 def tfjs_pad_and_resize(image: np.ndarray, size: int, center: bool) -> np.ndarray:
@@ -43,7 +43,9 @@ def tfjs_pad_and_resize(image: np.ndarray, size: int, center: bool) -> np.ndarra
 @pytest.mark.parametrize(
     ("shape", "size", "center"),
     [((23, 37), 16, False), ((37, 23), 16, True), ((30, 19), 19, True), ((17, 17), 32, False),
-     ((20, 31), 31, False), ((9, 40), 64, True)],
+     ((20, 31), 31, False), ((9, 40), 64, True),
+     # scaled down by whole factors (the gather-only path): 640x480 -> 160 as webcam frames, both paddings
+     ((48, 64), 16, False), ((64, 48), 16, True), ((30, 21), 10, True), ((3, 40), 8, True)],
 )
 def test_to_input_tensor_is_bit_exact_with_tfjs(shape: tuple[int, int], size: int, center: bool) -> None:
     image = np.random.default_rng(sum(shape) + size).integers(0, 256, (*shape, 3), dtype=np.uint8)
@@ -62,6 +64,20 @@ def test_to_input_tensor_reads_rgba_views_and_strided_arrays_alike(center: bool)
     shifted = rgba[:, :, 1:4]  # a 3-of-4 view that does not start at its base: must not be mistaken for RGBA
     np.testing.assert_array_equal(to_input_tensor(shifted, 24, center),
                                   tfjs_pad_and_resize(np.ascontiguousarray(shifted), 24, center))
+
+
+@pytest.mark.parametrize("size", [24, 8])
+def test_to_input_tensor_reads_face_crops_of_rgba_pixels_in_place(size: int) -> None:
+    """A face crop of a browser frame is a window of the RGB view of RGBA pixels: its rows are read from the
+    RGBA base in place, with the same result as the contiguous crop's."""
+    rgba = np.random.default_rng(11).integers(0, 256, (50, 60, 4), dtype=np.uint8)
+    for top, left, height, width in ((0, 0, 50, 60), (7, 13, 32, 24), (18, 36, 32, 24), (49, 0, 1, 60)):
+        window = rgba[:, :, :3][top : top + height, left : left + width]
+        expected = tfjs_pad_and_resize(np.ascontiguousarray(window), size, center=True)
+        np.testing.assert_array_equal(to_input_tensor(window, size, center=True), expected)
+        assert np.shares_memory(_row_major_pixels(window), rgba)  # read in place, not copied
+        crop_of_rgb = np.ascontiguousarray(rgba[:, :, :3])[top : top + height, left : left + width]
+        np.testing.assert_array_equal(to_input_tensor(crop_of_rgb, size, center=True), expected)
 
 
 def test_center_padding_puts_the_rounded_half_after_the_image() -> None:

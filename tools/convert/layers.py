@@ -64,9 +64,15 @@ def clip_0_6(x: tf.Tensor) -> tf.Tensor:
 
 
 def leaky(x: tf.Tensor) -> tf.Tensor:
-    """face-api.js ``tinyYolov2/leaky``: ``relu(x - 0.1x) + 0.1x`` (not ``max(x, 0.1x)``)."""
-    minimum = tf.multiply(x, const(0.10000000149011612))
-    return tf.add(tf.nn.relu(tf.subtract(x, minimum)), minimum)
+    """face-api.js ``tinyYolov2/leaky``, ``relu(x - 0.1x) + 0.1x``, as TFLite's one ``LEAKY_RELU`` op.
+
+    The two agree exactly for ``x <= 0`` (both give the float32 ``0.1 * x``) and within one rounding for
+    ``x > 0`` (``(x - 0.1x) + 0.1x`` may land one ulp from ``x``): far below the convolutions' own
+    float32 summation-order differences (the converted net's distance to face-api.js did not grow). Three
+    elementwise passes over each activation become one: the Tiny Face Detector runs ~25% faster in
+    LiteRT.js (416: 26 -> 19.6 ms in Chromium).
+    """
+    return tf.nn.leaky_relu(x, alpha=0.10000000149011612)
 
 
 def pad_hw(x: tf.Tensor, before: int = 1, after: int = 1) -> tf.Tensor:
