@@ -55,7 +55,7 @@ from ..classes import Box, Dimensions, FaceDetection, FaceLandmarks5
 from ..errors import InputError, ModelError, NotLoadedError, OptionsError
 from ..inputs import NetInput
 from ..model_files import check_sha256, default_model_dir, fetch_bytes, manifest_entry, read_manifest
-from ..ops import non_max_suppression
+from ..ops import gather_columns, non_max_suppression
 from ..results import FaceResult, extend_with_face_landmarks
 from ..runtime import Model, get_runtime
 from .base import NeuralNetwork
@@ -282,8 +282,8 @@ def resize_bilinear(image: np.ndarray, height: int, width: int) -> np.ndarray:
     # (a + (b - a) * f, evaluated in place as (b - a) * f + a, the same IEEE result), fewer temporaries.
     needed, inverse = np.unique(np.concatenate([row_lo, row_hi]), return_inverse=True)
     rows = np.take(image, needed, axis=0)
-    left = np.take(rows, col_lo, axis=1).astype(np.float64)
-    horizontal = np.take(rows, col_hi, axis=1) - left
+    left = gather_columns(rows, col_lo).astype(np.float64)
+    horizontal = gather_columns(rows, col_hi) - left
     horizontal *= col_frac[None, :, None]
     horizontal += left
     top = np.take(horizontal, inverse[:height], axis=0)
