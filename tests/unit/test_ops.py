@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from pyfaceapi import Box, iou, non_max_suppression
+from pyfaceapi import Box, iou, non_max_suppression, ops
 from pyfaceapi.ops import _row_major_pixels, to_input_tensor
 
 
@@ -50,6 +50,17 @@ def tfjs_pad_and_resize(image: np.ndarray, size: int, center: bool) -> np.ndarra
 def test_to_input_tensor_is_bit_exact_with_tfjs(shape: tuple[int, int], size: int, center: bool) -> None:
     image = np.random.default_rng(sum(shape) + size).integers(0, 256, (*shape, 3), dtype=np.uint8)
     np.testing.assert_array_equal(to_input_tensor(image, size, center), tfjs_pad_and_resize(image, size, center))
+
+
+@pytest.mark.parametrize("block_bytes", [1, 1000, 4000])
+def test_to_input_tensor_in_blocks_of_rows_is_the_same(monkeypatch: pytest.MonkeyPatch, block_bytes: int) -> None:
+    """Large resizes run in blocks of output rows (cache-sized): any block size gives the same bits."""
+    image = np.random.default_rng(5).integers(0, 256, (41, 29, 3), dtype=np.uint8)
+    expected = {(size, center): tfjs_pad_and_resize(image, size, center)
+                for size in (24, 31) for center in (False, True)}
+    monkeypatch.setattr(ops, "_BLOCK_BYTES", block_bytes)
+    for (size, center), want in expected.items():
+        np.testing.assert_array_equal(to_input_tensor(image, size, center), want)
 
 
 @pytest.mark.parametrize("center", [False, True])
