@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.lib.array_utils import byte_bounds
 
 from .classes import Box
 
@@ -102,25 +103,24 @@ def gather_columns(array: np.ndarray, index: np.ndarray) -> np.ndarray:
 
 
 def _row_major_pixels(rgb: np.ndarray) -> np.ndarray:
-    """``rgb`` (HxWx3) as an HxWxC array (C = 3, or 4 when ``rgb`` is the RGB view of RGBA pixels, as the
-    browser reads them) whose first 3 channels are ``rgb`` and whose rows are each contiguous in memory, so
-    that gathering rows is one copy per row: ``rgb`` itself, the RGBA window it views (a face crop of a
-    browser frame), or a contiguous copy. Gathers through a 3-of-4 channel view, and copies of one, are
-    ~100x slower in Pyodide's numpy than whole-row copies."""
+    """``rgb`` (HxWx3) as an HxWxC array whose first 3 channels are ``rgb`` and whose pixels are each C
+    contiguous values (C = 3; or 4 when ``rgb`` views 3 of 4 interleaved channels, as the RGB view of the RGBA
+    pixels the browser reads, or a face crop of them), so that gathering rows and columns copies whole pixels:
+    ``rgb`` itself, a read-only 4-channel view of the same memory, or a contiguous copy. Gathers through a 3-of-4
+    channel view, and copies of one, are ~100x slower in Pyodide's numpy."""
     item = rgb.itemsize
     if rgb.strides[2] == item and rgb.strides[1] == 3 * item:
         return rgb
-    base = rgb.base
-    if (rgb.strides[2] == item and rgb.strides[1] == 4 * item and isinstance(base, np.ndarray)
-            and base.ndim == 3 and base.shape[2] == 4 and base.dtype == rgb.dtype and base.flags.c_contiguous
-            and base.strides[0] == rgb.strides[0]):
-        offset = rgb.__array_interface__["data"][0] - base.__array_interface__["data"][0]
-        top, rest = divmod(offset, base.strides[0])
-        left, misaligned = divmod(rest, base.strides[1])
+    if rgb.strides[2] == item and rgb.strides[1] == 4 * item and rgb.strides[0] > 0 and rgb.size:
+        # the 4th value of each pixel lies between its pixel and the next one: view it too (it is never used)
+        # when the last pixel's 4th value is still inside the memory that ``rgb`` belongs to
+        low, high = byte_bounds(rgb.base if isinstance(rgb.base, np.ndarray) else rgb)
+        start = rgb.__array_interface__["data"][0]
         height, width = rgb.shape[:2]
-        if (offset >= 0 and not misaligned and top + height <= base.shape[0]
-                and left + width <= base.shape[1]):
-            return base[top : top + height, left : left + width]
+        end = start + (height - 1) * rgb.strides[0] + width * 4 * item
+        if low <= start and end <= high:
+            return np.lib.stride_tricks.as_strided(rgb, shape=(height, width, 4),
+                                                   strides=(rgb.strides[0], 4 * item, item), writeable=False)
     return np.ascontiguousarray(rgb)
 
 

@@ -72,7 +72,12 @@ def test_to_input_tensor_reads_rgba_views_and_strided_arrays_alike(center: bool)
     expected = tfjs_pad_and_resize(rgb, 24, center)
     for image in (rgba[:, :, :3], rgba, np.asfortranarray(rgb), rgba[::-1, :, :3][::-1]):
         np.testing.assert_array_equal(to_input_tensor(image, 24, center), expected)
-    shifted = rgba[:, :, 1:4]  # a 3-of-4 view that does not start at its base: must not be mistaken for RGBA
+    frames = np.stack([rgba, rgba])  # a frame of a batch of RGBA frames: viewed in place too
+    np.testing.assert_array_equal(to_input_tensor(frames[1][:, :, :3], 24, center), expected)
+    assert np.shares_memory(_row_major_pixels(frames[1][:, :, :3]), frames)
+    # a 3-of-4 view that ends at its buffer's last byte: a 4-channel view would read past it, so it is copied
+    shifted = rgba[:, :, 1:4]
+    assert not np.shares_memory(_row_major_pixels(shifted), rgba)
     np.testing.assert_array_equal(to_input_tensor(shifted, 24, center),
                                   tfjs_pad_and_resize(np.ascontiguousarray(shifted), 24, center))
 
