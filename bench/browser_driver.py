@@ -3,11 +3,12 @@
 Each engine gets its own Chromium process (fresh temporary profile, empty cache) and one page of
 ``bench/browser/harness.html``. The page loads the engine, the chain's nets and faces.jpg, and runs the full
 chain once (the cold start: page open -> first result); the engines' cold starts run one after the other.
-Both pages then stay open and the driver asks them for warm-up and timed rounds in turn (A B, B A, ...; one
-``page.evaluate`` per round), sampling the JS heap (CDP ``Runtime.getHeapUsage``) after each: on a shared
-machine load comes and goes in bursts, and alternating rounds spreads it over both engines, so their ratio
-holds even when the absolute times drift. The renderer's peak RSS is read from /proc (``VmHWM``). A second
-page in the same context then measures the cold start with the HTTP cache warm. Requests outside loopback are
+Both pages then stay open and the driver runs each stage of a round on one engine, then at once on the other
+(A B, B A, ...; one ``page.evaluate`` per stage), sampling the JS heap (CDP ``Runtime.getHeapUsage``) after each
+round: on a shared machine load comes and goes in bursts of a second or so, and running the engines'
+measurements next to each other spreads it over both, so their ratio holds even when absolute times drift.
+The renderer's peak RSS is read from /proc (``VmHWM``). A second page in the same context then measures the
+cold start with the HTTP cache warm. Requests outside loopback are
 recorded (and fail: the harness needs none).
 
 Served, all from loopback: ``/pyfaceapi/`` = web/dist (``python web/build.py``), ``/vladmandic/`` and
@@ -148,7 +149,7 @@ def renderer_peaks() -> dict[int, float]:
 
 class EngineSession:
     """One engine's Chromium and harness page. The driver opens every engine's page first (one cold start at a
-    time), then runs their rounds interleaved — A B, B A, A B, ... — so a slow drift in the machine's load
+    time), then runs each stage on the engines in turn — A B, B A, ... — so a burst of load from elsewhere
     (other tenants of a shared VM) falls on both engines alike and their ratio holds; then closes each."""
 
     def __init__(self, playwright: Any, base_url: str, engine: str, log: Callable[[str], None]) -> None:
@@ -193,13 +194,15 @@ class EngineSession:
         usage = self.cdp.send("Runtime.getHeapUsage")
         self.heap_peak = max(self.heap_peak, usage["usedSize"] / 2**20)
 
-    def round(self, names: list[str], timed: bool) -> None:
-        out = self.page.evaluate("(names) => window.bench.round(names)", names)
-        self._sample_heap()
+    def run_stage(self, name: str, timed: bool) -> None:
+        out = self.page.evaluate("(names) => window.bench.round(names)", [name])
         if timed:
-            for name, value in out.items():
-                self.samples.setdefault(name, []).append(value["ms"])
-                self.faces[name] = value["faces"]
+            for stage, value in out.items():
+                self.samples.setdefault(stage, []).append(value["ms"])
+                self.faces[stage] = value["faces"]
+
+    def end_round(self) -> None:
+        self._sample_heap()
 
     def finish(self) -> dict[str, Any]:
         """Peak memory, then the cold start again with a warm HTTP cache (a second page in the same context);
@@ -268,8 +271,9 @@ class EngineSession:
 
 def run_interleaved(playwright: Any, base_url: str, args: argparse.Namespace,
                     log: Callable[[str], None]) -> dict[str, Any]:
-    """Every engine's page opened (cold start) one after the other, then warm-up and timed rounds alternating
-    between the engines (the order flips each round), then each engine's cache run and results."""
+    """Every engine's page opened (cold start) one after the other, then warm-up and timed rounds in which each
+    stage runs on one engine, then at once on the other (who goes first alternates), then each engine's cache
+    run and results."""
     sessions: dict[str, EngineSession] = {}
     results: dict[str, Any] = {}
     try:
@@ -288,16 +292,24 @@ def run_interleaved(playwright: Any, base_url: str, args: argparse.Namespace,
             sessions[engine] = session
         names = {engine: session.stage_names(args.quick) for engine, session in sessions.items()}
         order = list(sessions)
+        stages = [name for name in ORDER if any(name in names[engine] for engine in sessions)]
         for index in range(args.warmup + args.repeats):
             timed = index >= args.warmup
-            for engine in (order if index % 2 == 0 else order[::-1]):
-                try:
-                    sessions[engine].round(names[engine], timed)
-                except Exception as exc:
-                    results[engine] = {"engine": engine, "failed": f"{type(exc).__name__}: {exc}"[:3000], "stages": {}}
-                    log(f"browser {engine} FAILED: {exc}")
-                    sessions.pop(engine).close()
-                    order.remove(engine)
+            for position, name in enumerate(stages):
+                # each stage on each engine in turn, who goes first alternating: neighbours in time are compared
+                for engine in (order if (index + position) % 2 == 0 else order[::-1]):
+                    if name not in names[engine] or engine not in sessions:
+                        continue
+                    try:
+                        sessions[engine].run_stage(name, timed)
+                    except Exception as exc:
+                        results[engine] = {"engine": engine, "failed": f"{type(exc).__name__}: {exc}"[:3000],
+                                           "stages": {}}
+                        log(f"browser {engine} FAILED: {exc}")
+                        sessions.pop(engine).close()
+                        order.remove(engine)
+            for session in sessions.values():
+                session.end_round()
             log(f"browser: {'round ' + str(index - args.warmup + 1) + '/' + str(args.repeats) if timed else 'warm-up'}")
         for engine in list(sessions):
             results[engine] = sessions.pop(engine).finish()
@@ -332,11 +344,10 @@ def run_browser(args: argparse.Namespace, inputs: dict[str, Any], raw: Path,
     isolation = "crossOriginIsolated (COOP/COEP)" if args.browser_isolate else "not crossOriginIsolated"
     note = (f"Page served from loopback, {isolation}: LiteRT.js and tfjs-wasm run "
             f"{'multi' if args.browser_isolate else 'single'}-threaded. Both engines' pages stay open (one "
-            "Chromium each) and their rounds alternate (A B, B A, ...), so load drifts hit both. Inputs are <canvas> "
-            "elements holding the "
-            "same RGB as on the server; each call reads the canvas. JS heap: the largest CDP "
-            "Runtime.getHeapUsage usedSize sampled after each round; renderer peak RSS: VmHWM of the page's "
-            "renderer process (includes wasm memory).")
+            "Chromium each) and each stage runs on both in turn (A B, B A, ...), so load bursts hit both. "
+            "Inputs are <canvas> elements holding the same RGB as on the server; each call reads the canvas. "
+            "JS heap: the largest CDP Runtime.getHeapUsage usedSize sampled after each round; renderer peak RSS: "
+            "VmHWM of the page's renderer process (includes wasm memory).")
     build_info = DIST / "build-info.json"
     return {"engines": engines, "note": note, "chromium_flags": CHROMIUM_FLAGS, "isolated": args.browser_isolate,
             "web_build": json.loads(build_info.read_text()) if build_info.is_file() else None}
