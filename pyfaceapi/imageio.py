@@ -128,8 +128,13 @@ def image_to_rgb(image: Any, max_pixels: int = DEFAULT_MAX_PIXELS, name: str = "
         raise InputError(f"{name} is empty ({width}x{height})")
     try:
         image.load()
+        if image.mode in ("P", "PA") and image.palette is None:
+            # a palette PNG without its PLTE chunk (browsers refuse it too); Pillow would assert when converting
+            raise ImageDecodeError(f"{name} cannot be decoded: a palette image without its palette")
         orientation = _orientation(image)
         pixels = _copy_out(image, orientation)
+    except ImageDecodeError:
+        raise
     except _DECODER_FAILURES as exc:
         raise ImageDecodeError(f"{name} cannot be decoded (truncated or corrupt?): {exc}") from exc
     finally:
