@@ -27,6 +27,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
 import pyfaceapi as faceapi
+from pyfaceapi.imageio import load_image
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
@@ -355,3 +356,51 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         write("  drawing, canvas vs Pillow: pixels within 8 levels per channel")
         for case, agree in sorted(REPORT["draw"].items(), key=lambda item: item[1]):
             write(f"    {agree * 100:7.3f}%  {case}")
+
+
+RUN_CHAINS = """async ([names, chains]) => {
+    const out = {};
+    for (const name of names) {
+        const img = await __t.image(name);
+        out[name] = {};
+        for (const [key, code] of Object.entries(chains)) {
+            const results = await new Function('img', `return ${code};`)(img);
+            out[name][key] = __t.json(results === undefined ? [] : [results].flat());
+        }
+    }
+    return out;
+}"""
+
+
+def max_difference(a: Any, b: Any, path: str = "") -> float:
+    """The largest difference of two JSON values of the same shape (fails on a different shape or string)."""
+    if isinstance(a, dict):
+        assert sorted(a) == sorted(b), f"{path}: {sorted(a)} != {sorted(b)}"
+        return max((max_difference(a[k], b[k], f"{path}.{k}") for k in a), default=0.0)
+    if isinstance(a, list):
+        assert len(a) == len(b), f"{path}: length {len(a)} != {len(b)}"
+        pairs = enumerate(zip(a, b, strict=True))
+        return max((max_difference(x, y, f"{path}[{i}]") for i, (x, y) in pairs), default=0.0)
+    if isinstance(a, (int, float)) and not isinstance(a, bool):
+        return abs(float(a) - float(b))
+    assert a == b, f"{path}: {a!r} != {b!r}"
+    return 0.0
+
+
+def compare_chains(page: Session, reference: Session, images: list[str], label: str) -> float:
+    """Every chain of CHAINS on ``images`` in ``page``: the same results as the server (within the bars) and
+    full results with 128-d descriptors; returns the largest difference from the same chains in ``reference``."""
+    chains = {name: code for name, (code, _) in CHAINS.items()}
+    found_here, found_there = page.js(RUN_CHAINS, [images, chains]), reference.js(RUN_CHAINS, [images, chains])
+    worst = 0.0
+    for image in images:
+        pixels = load_image(FIXTURES / "images" / image)
+        for chain, (_, run) in CHAINS.items():
+            what = f"{label} {image} {chain}"
+            worst = max(worst, max_difference(found_here[image][chain], found_there[image][chain], what))
+            found = run(pixels).run()
+            server = [r.to_dict() for r in ([] if found is None else found if isinstance(found, list) else [found])]
+            assert_same_results(found_here[image][chain], server, what)
+        assert found_here[image]["full"], image
+        assert all(len(face["descriptor"]) == 128 for face in found_here[image]["full"])
+    return worst

@@ -14,19 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from pyfaceapi.imageio import load_image
-
-from .conftest import (
-    ANALYSIS_NETS,
-    CHAINS,
-    FIXTURES,
-    REPORT,
-    Session,
-    assert_same_results,
-    load_web_module,
-    open_session,
-)
-from .test_worker import RUN_CHAINS, max_difference
+from .conftest import ANALYSIS_NETS, REPORT, Session, compare_chains, load_web_module, open_session
 
 IMAGES = ["faces.jpg", "happy.jpg"]
 THREADS_VS_ONE = 1e-4  # the same kernels, another summation order across threads
@@ -65,18 +53,6 @@ def test_an_isolated_page_runs_litert_js_threaded(isolated: Session) -> None:
 
 def test_threaded_chains_equal_the_server_and_the_single_threaded_page(
         isolated: Session, session: Session, all_nets: None) -> None:
-    chains = {name: code for name, (code, _) in CHAINS.items()}
-    threaded = isolated.js(RUN_CHAINS, [IMAGES, chains])
-    single = session.js(RUN_CHAINS, [IMAGES, chains])
-    worst = 0.0
-    for image in IMAGES:
-        pixels = load_image(FIXTURES / "images" / image)
-        for chain, (_, run) in CHAINS.items():
-            what = f"threaded {image} {chain}"
-            found = run(pixels).run()
-            server = [r.to_dict() for r in ([] if found is None else found if isinstance(found, list) else [found])]
-            assert_same_results(threaded[image][chain], server, what)
-            worst = max(worst, max_difference(threaded[image][chain], single[image][chain], what))
-        assert threaded[image]["full"], image
+    worst = compare_chains(isolated, session, IMAGES, "threaded")
     REPORT["timings"]["threaded vs single-threaded LiteRT.js: largest difference"] = worst
     assert worst <= THREADS_VS_ONE, worst

@@ -10,34 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from playwright.sync_api import Browser
 
-from pyfaceapi.imageio import load_image
-
-from .conftest import ANALYSIS_NETS, CHAINS, FIXTURES, REPORT, Session, assert_same_results, open_session
+from .conftest import ANALYSIS_NETS, REPORT, Session, compare_chains, max_difference, open_session
 
 IMAGES = ["faces.jpg", "happy.jpg", "surprised.jpg"]
 SAME_ENGINE = 1e-6  # worker vs main thread: the same Pyodide + LiteRT.js build on the same pixels
 
 PAGE = '<!doctype html><meta charset="utf-8"><body><script src="faceapi.js"></script></body>'
 ERROR_NAMES = {"InputError", "OptionsError", "ModelError", "NotLoadedError", "ImageDecodeError"}
-
-RUN_CHAINS = """async ([names, chains]) => {
-    const out = {};
-    for (const name of names) {
-        const img = await __t.image(name);
-        out[name] = {};
-        for (const [key, code] of Object.entries(chains)) {
-            const results = await new Function('img', `return ${code};`)(img);
-            out[name][key] = __t.json(results === undefined ? [] : [results].flat());
-        }
-    }
-    return out;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +40,6 @@ def worker(browser: Browser, base_url: str, video_dir: Path) -> Iterator[Session
     session.context.close()
 
 
-def max_difference(a: Any, b: Any, path: str = "") -> float:
-    """The largest difference of two JSON values of the same shape (fails on a different shape or string)."""
-    if isinstance(a, dict):
-        assert sorted(a) == sorted(b), f"{path}: {sorted(a)} != {sorted(b)}"
-        return max((max_difference(a[k], b[k], f"{path}.{k}") for k in a), default=0.0)
-    if isinstance(a, list):
-        assert len(a) == len(b), f"{path}: length {len(a)} != {len(b)}"
-        pairs = enumerate(zip(a, b, strict=True))
-        return max((max_difference(x, y, f"{path}[{i}]") for i, (x, y) in pairs), default=0.0)
-    if isinstance(a, (int, float)) and not isinstance(a, bool):
-        return abs(float(a) - float(b))
-    assert a == b, f"{path}: {a!r} != {b!r}"
-    return 0.0
-
-
 def test_the_runtime_runs_in_a_worker(worker: Session) -> None:
     state = worker.js("""async () => {
         const runtime = await faceapi.init();
@@ -82,20 +51,7 @@ def test_the_runtime_runs_in_a_worker(worker: Session) -> None:
 
 
 def test_chains_equal_the_main_thread_and_the_server(worker: Session, session: Session, all_nets: None) -> None:
-    chains = {name: code for name, (code, _) in CHAINS.items()}
-    in_worker = worker.js(RUN_CHAINS, [IMAGES, chains])
-    on_page = session.js(RUN_CHAINS, [IMAGES, chains])
-    worst = 0.0
-    for image in IMAGES:
-        pixels = load_image(FIXTURES / "images" / image)
-        for chain, (_, run) in CHAINS.items():
-            what = f"worker {image} {chain}"
-            worst = max(worst, max_difference(in_worker[image][chain], on_page[image][chain], what))
-            found = run(pixels).run()
-            server = [r.to_dict() for r in ([] if found is None else found if isinstance(found, list) else [found])]
-            assert_same_results(in_worker[image][chain], server, what)
-        assert in_worker[image]["full"], image
-        assert all(len(face["descriptor"]) == 128 for face in in_worker[image]["full"])
+    worst = compare_chains(worker, session, IMAGES, "worker")
     REPORT["timings"]["worker vs main thread: largest difference"] = worst
     assert worst <= SAME_ENGINE, worst
 
