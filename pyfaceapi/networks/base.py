@@ -13,6 +13,8 @@ from ..model_files import (
     check_sha256,
     default_model_dir,
     fetch_bytes,
+    fetch_manifest_hashes,
+    listed_sha256,
     manifest_entry,
     read_manifest,
 )
@@ -62,13 +64,23 @@ class NeuralNetwork:
         self.load_from_bytes(data, expected_sha256)
 
     async def load_from_uri(self, uri: str, expected_sha256: str | None = None) -> None:
-        """Fetch ``<uri>/<model_name>.tflite`` (or ``uri`` itself if it ends in ``.tflite``) and load it."""
-        url = uri if uri.endswith(".tflite") else uri.rstrip("/") + "/" + self.model_file
-        self.load_from_bytes(await fetch_bytes(url), expected_sha256)
+        """Fetch ``<uri>/<model_name>.tflite`` (or ``uri`` itself if it ends in ``.tflite``) and load it.
+
+        As on disk, the sha256 is checked against ``expected_sha256`` if given, else against the folder's
+        ``manifest.json`` if it has one (a 404 means none: the model loads unverified).
+        """
+        folder = uri.rsplit("/", 1)[0] if uri.endswith(".tflite") else uri.rstrip("/")
+        url = uri if uri.endswith(".tflite") else folder + "/" + self.model_file
+        if expected_sha256 is None:
+            expected_sha256 = listed_sha256(await fetch_manifest_hashes(folder), self.model_name, folder)
+        self._load_verified(await fetch_bytes(url, expected_sha256))
 
     def load_from_bytes(self, data: bytes, expected_sha256: str | None = None) -> None:
         """Load the model from the bytes of a ``.tflite`` file (checked against ``expected_sha256``)."""
         check_sha256(data, expected_sha256, self.model_file)
+        self._load_verified(data)
+
+    def _load_verified(self, data: bytes) -> None:
         self._model = get_runtime().load_model(data, self.model_name)
 
     def dispose(self) -> None:

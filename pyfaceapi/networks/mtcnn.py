@@ -54,7 +54,15 @@ import numpy as np
 from ..classes import Box, Dimensions, FaceDetection, FaceLandmarks5
 from ..errors import InputError, ModelError, NotLoadedError, OptionsError
 from ..inputs import NetInput
-from ..model_files import check_sha256, default_model_dir, fetch_bytes, manifest_entry, read_manifest
+from ..model_files import (
+    check_sha256,
+    default_model_dir,
+    fetch_bytes,
+    fetch_manifest_hashes,
+    listed_sha256,
+    manifest_entry,
+    read_manifest,
+)
 from ..ops import gather_columns, non_max_suppression
 from ..results import FaceResult, extend_with_face_landmarks
 from ..runtime import Model, get_runtime
@@ -566,10 +574,15 @@ class Mtcnn(NeuralNetwork):
     async def load_from_uri(  # type: ignore[override]
         self, uri: str, expected_sha256: Mapping[str, str] | None = None
     ) -> None:
-        """Fetch ``<uri>/mtcnn_{pnet,rnet,onet}.tflite`` and load them."""
+        """Fetch ``<uri>/mtcnn_{pnet,rnet,onet}.tflite`` and load them, checked against ``expected_sha256``
+        (name -> sha256) if given, else against the folder's ``manifest.json`` if it has one."""
         base = uri.rsplit("/", 1)[0] if uri.endswith(".tflite") else uri.rstrip("/")
-        data = {name: await fetch_bytes(f"{base}/{name}.tflite") for name in self.model_names}
-        self.load_from_bytes(data, expected_sha256)
+        expected: Mapping[str, str | None] = expected_sha256 or {}
+        if expected_sha256 is None:
+            hashes = await fetch_manifest_hashes(base)
+            expected = {name: listed_sha256(hashes, name, base) for name in self.model_names}
+        data = {name: await fetch_bytes(f"{base}/{name}.tflite", expected.get(name)) for name in self.model_names}
+        self.load_from_bytes(data)
 
     def load_from_bytes(  # type: ignore[override]
         self, data: Mapping[str, bytes], expected_sha256: Mapping[str, str] | None = None

@@ -8,7 +8,7 @@ import pyfaceapi as faceapi
 from pyfaceapi import SsdMobilenetv1Options, TinyFaceDetectorOptions, TinyYolov2Options
 from pyfaceapi.imageio import load_image
 
-from .conftest import FIXTURES, Session, assert_same_detections
+from .conftest import FIXTURES, ROOT, Session, assert_same_detections
 
 
 def test_options_follow_faceapi_js(session: Session) -> None:
@@ -170,3 +170,28 @@ def test_a_disposed_net_must_be_loaded_again(session: Session) -> None:
     assert "load model before inference" in result["error"]["message"]
     assert result["loadedAfterDispose"] is False
     assert result["faces"] > 0
+
+
+def test_load_from_uri_checks_the_manifest(session: Session) -> None:
+    """In the page as on the server: a model folder's manifest.json verifies what loadFromUri fetches (WebCrypto
+    on loopback); a corrupt file is refused with a typed error and the loaded net stays as it was."""
+    models = ROOT / "models"
+    corrupt = bytearray((models / "tiny_face_detector.tflite").read_bytes())
+    corrupt[len(corrupt) // 2] ^= 0xFF
+    files = {"manifest.json": (models / "manifest.json").read_bytes(), "tiny_face_detector.tflite": bytes(corrupt)}
+    pattern = f"{session.base_url}/__corrupt_models__/**"
+    session.context.route(pattern, lambda route: route.fulfill(
+        status=200, body=files[route.request.url.rsplit("/", 1)[1]], content_type="application/octet-stream"))
+    try:
+        result = session.js("""async () => {
+            const img = await __t.image('faces.jpg');
+            const options = new faceapi.TinyFaceDetectorOptions();
+            const error = await __t.rejection(faceapi.nets.tinyFaceDetector.loadFromUri('/__corrupt_models__'));
+            return { error, secure: isSecureContext, faces: (await faceapi.detectAllFaces(img, options)).length };
+        }""")
+    finally:
+        session.context.unroute(pattern)
+    assert result["secure"] is True
+    assert result["error"]["name"] == "ModelError", result
+    assert "sha256 mismatch" in result["error"]["message"], result
+    assert result["faces"] > 0  # the model loaded before is still in use
