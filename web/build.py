@@ -274,7 +274,8 @@ def copy_models(out: Path) -> dict[str, str]:
             raise BuildError(f"{source}: sha256 {actual} != manifest's {entry['sha256']}")
         shutil.copy2(source, out / "models" / entry["file"])
         hashes[f"models/{entry['file']}"] = actual
-    shutil.copy2(manifest_path, out / "models" / "manifest.json")
+    shutil.copy2(manifest_path, out / "models" / "manifest.json")  # loadFromUri verifies each model with it
+    hashes["models/manifest.json"] = sha256(manifest_path)
     return hashes
 
 
