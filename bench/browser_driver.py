@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import functools
 import http.server
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,6 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -56,17 +58,29 @@ DELTAS = {  # per-face stage: (chain step, the step it extends)
     "age_gender": ("step_age_gender", "step_landmarks"),
     "descriptor": ("step_descriptor", "step_landmarks"),
 }
-MIME = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json",
-        ".html": "text/html; charset=utf-8", ".tflite": "application/octet-stream", ".bin": "application/octet-stream",
-        ".whl": "application/octet-stream", ".zip": "application/zip", ".rgb": "application/octet-stream"}
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files from a few roots by URL prefix; cacheable, so the second page can use the HTTP cache."""
+def _load_web_serve() -> ModuleType:
+    """``web/serve.py`` (web/ is not a package): its handler serves the build with the right MIME types."""
+    spec = importlib.util.spec_from_file_location("pyfaceapi_web_serve", REPO / "web" / "serve.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_web_serve = _load_web_serve()
+
+
+class Handler(_web_serve.Handler):  # type: ignore[misc,name-defined]
+    """web/serve.py's handler (MIME types, isolation headers, no listings, quiet) over a few roots by URL
+    prefix, cacheable, so the second page can use the HTTP cache."""
 
     roots: ClassVar[dict[str, Path]] = {}
-    isolate: ClassVar[bool] = False
-    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME}
+    cache_control: ClassVar[str] = "max-age=3600"
+    extensions_map: ClassVar[dict[str, str]] = {
+        **_web_serve.Handler.extensions_map, ".bin": "application/octet-stream",
+        ".rgb": "application/octet-stream"}
 
     def translate_path(self, path: str) -> str:
         url_path = urlsplit(path).path
@@ -77,21 +91,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 if target.is_relative_to(root.resolve()):
                     return str(target)
         return str(BENCH / "does-not-exist")
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=3600")
-        if self.isolate:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        super().end_headers()
-
-    def list_directory(self, path: str) -> None:
-        self.send_error(404, "No directory listings")
-        return None
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @contextmanager

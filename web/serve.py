@@ -48,9 +48,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     isolate: ClassVar[bool] = False
     quiet: ClassVar[bool] = True
+    cache_control: ClassVar[str] = "no-cache"
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", self.cache_control)
         self.send_header("X-Content-Type-Options", "nosniff")
         if self.isolate:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
