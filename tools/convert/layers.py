@@ -1,8 +1,9 @@
 """TensorFlow building blocks with the semantics of face-api.js 0.22.2's tfjs layers.
 
 Every function takes NHWC float32 tensors and numpy weights (embedded as graph constants) and
-applies the same tfjs-core ops in the same order as the JS layer of the same purpose; the
-docstrings name the face-api.js function being mirrored.  Only ops with TFLite builtin
+applies the same tfjs-core ops in the same order as the JS layer of the same purpose (one exception,
+``leaky``, which is one TFLite op instead of three); the docstrings name the face-api.js function
+being mirrored.  Only ops with TFLite builtin
 equivalents are used, and no op depends on the runtime shape, so batch and spatial dimensions
 can be resized after conversion.
 """
