@@ -98,15 +98,24 @@ async def fetch_manifest_hashes(folder: str) -> dict[str, str] | None:
     data = await _fetch(url, missing_ok=True)
     if data is None:
         return None
-    raw = data.to_bytes() if sys.platform == "emscripten" else data
     try:
-        manifest = json.loads(raw)
-        models = manifest.get("models", {}) if isinstance(manifest, dict) else None
-        items = models.items() if isinstance(models, dict) else ((m.get("name"), m) for m in models)
-        return {str(name): str(entry["sha256"]) for name, entry in items
-                if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)}
-    except (ValueError, TypeError, AttributeError) as exc:
+        manifest = json.loads(data.to_bytes() if sys.platform == "emscripten" else data)
+    except ValueError as exc:
         raise ModelError(f"cannot read the model manifest {url}: {exc}") from exc
+    return manifest_hashes(manifest, url)
+
+
+def manifest_hashes(manifest: Any, where: str) -> dict[str, str]:
+    """Model name -> sha256 of a parsed ``manifest.json`` (entries without a sha256 are left out)."""
+    models = manifest.get("models") if isinstance(manifest, dict) else None
+    if isinstance(models, dict):
+        items = list(models.items())
+    elif isinstance(models, list):
+        items = [(m.get("name"), m) for m in models if isinstance(m, dict)]
+    else:
+        raise ModelError(f"the model manifest {where} has no 'models' object")
+    return {str(name): entry["sha256"] for name, entry in items
+            if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)}
 
 
 def listed_sha256(hashes: dict[str, str] | None, name: str, where: str) -> str | None:

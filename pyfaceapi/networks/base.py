@@ -15,7 +15,7 @@ from ..model_files import (
     fetch_bytes,
     fetch_manifest_hashes,
     listed_sha256,
-    manifest_entry,
+    manifest_hashes,
     read_manifest,
 )
 from ..runtime import Model, get_runtime
@@ -54,13 +54,8 @@ class NeuralNetwork:
         except OSError as exc:
             raise ModelError(f"{self.model_name}: cannot read {file}: {exc.strerror or exc}") from exc
         if expected_sha256 is None and (folder / MANIFEST).is_file():
-            entry = manifest_entry(read_manifest(folder), self.model_name)
-            expected_sha256 = entry.get("sha256") if isinstance(entry, dict) else None
-            if not isinstance(expected_sha256, str):
-                raise ModelError(
-                    f"{self.model_name}: {folder / MANIFEST} has no sha256 for this model, so {file} cannot be "
-                    "verified; add it to the manifest, or pass expected_sha256 (load_from_disk / load_from_bytes)"
-                )
+            expected_sha256 = listed_sha256(manifest_hashes(read_manifest(folder), str(folder / MANIFEST)),
+                                            self.model_name, str(folder))
         self.load_from_bytes(data, expected_sha256)
 
     async def load_from_uri(self, uri: str, expected_sha256: str | None = None) -> None:

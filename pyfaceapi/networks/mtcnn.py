@@ -60,7 +60,7 @@ from ..model_files import (
     fetch_bytes,
     fetch_manifest_hashes,
     listed_sha256,
-    manifest_entry,
+    manifest_hashes,
     read_manifest,
 )
 from ..ops import gather_columns, non_max_suppression
@@ -557,8 +557,10 @@ class Mtcnn(NeuralNetwork):
         """Load ``<path>/mtcnn_{pnet,rnet,onet}.tflite``; ``path`` may also name one of those files."""
         path = Path(path)
         folder = path if path.is_dir() else path.parent
-        expected = dict(expected_sha256 or {})
-        manifest = read_manifest(folder) if not expected and (folder / "manifest.json").is_file() else None
+        expected: dict[str, str | None] = dict(expected_sha256 or {})
+        if not expected and (folder / "manifest.json").is_file():
+            hashes = manifest_hashes(read_manifest(folder), str(folder / "manifest.json"))
+            expected = {name: listed_sha256(hashes, name, str(folder)) for name in self.model_names}
         data = {}
         for name in self.model_names:
             file = folder / f"{name}.tflite"
@@ -566,9 +568,6 @@ class Mtcnn(NeuralNetwork):
                 data[name] = file.read_bytes()
             except OSError as exc:
                 raise ModelError(f"{name}: cannot read {file}: {exc.strerror or exc}") from exc
-            entry = manifest_entry(manifest, name) if manifest is not None else None
-            if entry and entry.get("sha256"):
-                expected[name] = entry["sha256"]
         self.load_from_bytes(data, expected)
 
     async def load_from_uri(  # type: ignore[override]
@@ -585,7 +584,7 @@ class Mtcnn(NeuralNetwork):
         self.load_from_bytes(data)
 
     def load_from_bytes(  # type: ignore[override]
-        self, data: Mapping[str, bytes], expected_sha256: Mapping[str, str] | None = None
+        self, data: Mapping[str, bytes], expected_sha256: Mapping[str, str | None] | None = None
     ) -> None:
         """Load the three models from ``{"mtcnn_pnet": bytes, "mtcnn_rnet": ..., "mtcnn_onet": ...}``."""
         if not isinstance(data, Mapping) or set(data) != set(self.model_names):

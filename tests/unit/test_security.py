@@ -31,6 +31,7 @@ import pyfaceapi as faceapi
 from pyfaceapi import ModelError
 from pyfaceapi.cli import main as cli_main
 from pyfaceapi.model_files import default_model_dir, sha256
+from pyfaceapi.networks.mtcnn import Mtcnn
 from pyfaceapi.networks.tiny_face_detector import TinyFaceDetector
 
 from ..support import FIXTURES, IMAGES
@@ -218,12 +219,14 @@ def test_tampered_model_stops_the_server(model_copy: Path, capsys) -> None:
     assert "MISMATCH tiny_face_detector" in capsys.readouterr().out
 
 
-def test_a_manifest_that_does_not_list_the_model_refuses_it(model_copy: Path) -> None:
+@pytest.mark.parametrize("model", ["tiny_face_detector", "mtcnn_rnet"])
+def test_a_manifest_that_does_not_list_the_model_refuses_it(model_copy: Path, model: str) -> None:
     manifest = json.loads((model_copy / "manifest.json").read_text())
-    manifest["models"].pop("tiny_face_detector")
+    manifest["models"].pop(model)
     (model_copy / "manifest.json").write_text(json.dumps(manifest))
-    with pytest.raises(ModelError, match="has no sha256 for this model"):
-        TinyFaceDetector().load(model_copy)
+    net = TinyFaceDetector() if model == "tiny_face_detector" else Mtcnn()
+    with pytest.raises(ModelError, match=f"{model}: the manifest in .* has no sha256 for this model"):
+        net.load(model_copy)
 
 
 def test_user_models_take_an_expected_hash(model_copy: Path, tmp_path_factory) -> None:
