@@ -6,8 +6,10 @@ boxes costs ~12x more than in CPython.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.array_utils import byte_bounds
@@ -27,59 +29,94 @@ def to_input_tensor(rgb: np.ndarray, input_size: int, center: bool) -> np.ndarra
     Returns a float32 array of shape ``(input_size, input_size, 3)`` with values 0..255.
     """
     height, width = rgb.shape[:2]
-    side = max(height, width)
-    rows = _padded_to_source(height, side, center)
-    cols = _padded_to_source(width, side, center)
-    if side == input_size:
+    if max(height, width) == input_size:
+        rows = _padded_to_source(height, input_size, center)
+        cols = _padded_to_source(width, input_size, center)
         source = np.zeros((height + 1, width + 1, 3), dtype=rgb.dtype)
         source[:height, :width] = rgb[..., :3]
         return source[rows][:, cols].astype(np.float32)
 
-    # the padded image is square: rows and columns sample the same positions
-    lo, hi, frac = _sample_positions(side, input_size)
     pixels = _row_major_pixels(rgb)
-    stride = pixels.shape[2]
-    channel = np.arange(3)
-    # rows flattened to x * 3 + channel: long, contiguous inner loops
-    col_lo = (cols[lo][:, None] * stride + channel).ravel()
-    if not frac.any():
-        # Scaled down by a whole factor (640 -> 160), every position is a whole pixel: the fraction is 0, the
-        # ceil is the floor, and ``a + (b - a) * 0`` is ``a`` exactly, so the resize is a plain gather.
-        needed, inverse = np.unique(rows[lo], return_inverse=True)
-        source = _source_rows(pixels, needed, height)
-        return gather_columns(source, col_lo)[inverse].reshape(input_size, input_size, 3).astype(np.float32)
-
-    # Interpolate along x once per *distinct* source row, then along y: the same arithmetic as tfjs's
-    # per-pixel loop (top = tl + (tr - tl) * fx; bottom likewise; top + (bottom - top) * fy), in float64 like
-    # tfjs's JS numbers, so the result is bit-identical, with each source row read once however many output
-    # rows use it. Distinct *source* rows: every padded position reads the one zero row, so a wide sliver
-    # (1 x 20,000,000) copies 2 rows, not 2 * input_size copies of a 60 MB row.
-    needed, inverse = np.unique(rows[np.concatenate([lo, hi])], return_inverse=True)
-    source = _source_rows(pixels, needed, height)
-    col_hi = (cols[hi][:, None] * stride + channel).ravel()
-    col_frac = np.repeat(frac, 3)
+    plan = _resize_plan(height, width, input_size, center, pixels.shape[2])
+    source = _source_rows(pixels, plan.needed, height)
+    if plan.col_hi is None:
+        # scaled down by a whole factor: a plain gather (see _resize_plan)
+        return gather_columns(source, plan.col_lo)[plan.inverse].reshape(input_size, input_size, 3).astype(np.float32)
     out = np.empty((input_size, input_size * 3), dtype=np.float32)
-    # in blocks of output rows whose float64 temporaries stay in the CPU cache (~1 MB): memory traffic, not
-    # arithmetic, is what a whole-image pass costs (faces.jpg -> SSD's 512: 6.3 -> 4.3 ms in CPython)
-    step = max(1, _BLOCK_BYTES // (2 * 8 * 3 * input_size))
-    for start in range(0, input_size, step):
-        stop = min(start + step, input_size)
-        block_rows, block_inverse = np.unique(
-            np.concatenate([inverse[start:stop], inverse[input_size + start : input_size + stop]]),
-            return_inverse=True)
+    for start, stop, block_rows, block_inverse in plan.blocks:
+        # per block, the same arithmetic as tfjs's per-pixel loop: top = tl + (tr - tl) * fx; bottom likewise;
+        # top + (bottom - top) * fy; in float64 like tfjs's JS numbers, stored as float32
         rows_here = source[block_rows]
-        left = gather_columns(rows_here, col_lo)
-        horizontal = np.subtract(gather_columns(rows_here, col_hi), left, dtype=np.float64)
-        horizontal *= col_frac
+        left = gather_columns(rows_here, plan.col_lo)
+        horizontal = np.subtract(gather_columns(rows_here, plan.col_hi), left, dtype=np.float64)
+        horizontal *= plan.col_frac
         horizontal += left
         count = stop - start
         top = horizontal[block_inverse[:count]]
         block = horizontal[block_inverse[count:]]
         block -= top
-        block *= frac[start:stop, None]
+        block *= plan.frac[start:stop, None]
         block += top
         out[start:stop] = block
     return out.reshape(input_size, input_size, 3)
+
+
+@dataclass(frozen=True)
+class _ResizePlan:
+    """Everything a resize depends on but the pixels: computed once per (image size, input size, padding,
+    channels), so video frames (and same-sized crops) skip the few dozen small numpy calls it takes —
+    about 0.3 ms each time in Pyodide."""
+
+    needed: np.ndarray  # the distinct source rows read, sorted (``height``: the zero row of the padding)
+    inverse: np.ndarray  # output row -> its row in ``needed`` (a whole-factor resize: the one row it copies)
+    col_lo: np.ndarray  # output column -> flat index (x * channels + c) of its left sample
+    col_hi: np.ndarray | None  # ... of its right sample; None for a whole-factor resize
+    col_frac: np.ndarray | None  # the x fraction of each flat output column
+    frac: np.ndarray  # the y fraction of each output row
+    blocks: tuple[tuple[int, int, np.ndarray, np.ndarray], ...]  # (start, stop, rows of needed, their inverse)
+
+
+@functools.lru_cache(maxsize=64)
+def _resize_plan(height: int, width: int, input_size: int, center: bool, channels: int) -> _ResizePlan:
+    side = max(height, width)
+    rows = _padded_to_source(height, side, center)
+    cols = _padded_to_source(width, side, center)
+    # the padded image is square: rows and columns sample the same positions
+    lo, hi, frac = _sample_positions(side, input_size)
+    channel = np.arange(3)
+    # rows flattened to x * channels + channel: long, contiguous inner loops
+    col_lo = (cols[lo][:, None] * channels + channel).ravel()
+    if not frac.any():
+        # Scaled down by a whole factor (640 -> 160), every position is a whole pixel: the fraction is 0, the
+        # ceil is the floor, and ``a + (b - a) * 0`` is ``a`` exactly, so the resize is a plain gather.
+        needed, inverse = np.unique(rows[lo], return_inverse=True)
+        return _frozen(_ResizePlan(needed, inverse, col_lo, None, None, frac, ()))
+    # Interpolate along x once per *distinct* source row, then along y, so each source row is read once
+    # however many output rows use it. Distinct *source* rows: every padded position reads the one zero row,
+    # so a wide sliver (1 x 20,000,000) copies 2 rows, not 2 * input_size copies of a 60 MB row.
+    needed, inverse = np.unique(rows[np.concatenate([lo, hi])], return_inverse=True)
+    # in blocks of output rows whose float64 temporaries stay in the CPU cache (~1 MB): memory traffic, not
+    # arithmetic, is what a whole-image pass costs (faces.jpg -> SSD's 512: 6.3 -> 4.3 ms in CPython)
+    step = max(1, _BLOCK_BYTES // (2 * 8 * 3 * input_size))
+    blocks = []
+    for start in range(0, input_size, step):
+        stop = min(start + step, input_size)
+        block_rows, block_inverse = np.unique(
+            np.concatenate([inverse[start:stop], inverse[input_size + start : input_size + stop]]),
+            return_inverse=True)
+        blocks.append((start, stop, block_rows, block_inverse))
+    col_hi = (cols[hi][:, None] * channels + channel).ravel()
+    return _frozen(_ResizePlan(needed, inverse, col_lo, col_hi, np.repeat(frac, 3), frac, tuple(blocks)))
+
+
+def _frozen(plan: _ResizePlan) -> _ResizePlan:
+    """``plan`` with every array read-only: plans are shared between calls and threads."""
+    arrays = [plan.needed, plan.inverse, plan.col_lo, plan.col_hi, plan.col_frac, plan.frac]
+    arrays += [array for block in plan.blocks for array in block[2:]]
+    for array in arrays:
+        if array is not None:
+            array.flags.writeable = False
+    return plan
 
 
 _BLOCK_BYTES = 1 << 20
