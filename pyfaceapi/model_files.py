@@ -118,6 +118,13 @@ def manifest_hashes(manifest: Any, where: str) -> dict[str, str]:
             if isinstance(entry, dict) and isinstance(entry.get("sha256"), str)}
 
 
+def folder_hashes(folder: Path) -> dict[str, str] | None:
+    """:func:`fetch_manifest_hashes` for a folder on disk: ``None`` when it has no ``manifest.json``."""
+    if not (folder / MANIFEST).is_file():
+        return None
+    return manifest_hashes(read_manifest(folder), str(folder / MANIFEST))
+
+
 def listed_sha256(hashes: dict[str, str] | None, name: str, where: str) -> str | None:
     """The sha256 that ``hashes`` (from :func:`fetch_manifest_hashes`) lists for ``name``; ``None`` without a
     manifest; a :class:`ModelError` when the manifest does not list the model (it cannot be verified)."""

@@ -9,14 +9,12 @@ import numpy as np
 
 from ..errors import ModelError, NotLoadedError
 from ..model_files import (
-    MANIFEST,
     check_sha256,
     default_model_dir,
     fetch_bytes,
     fetch_manifest_hashes,
+    folder_hashes,
     listed_sha256,
-    manifest_hashes,
-    read_manifest,
 )
 from ..runtime import Model, get_runtime
 
@@ -53,9 +51,8 @@ class NeuralNetwork:
             data = file.read_bytes()
         except OSError as exc:
             raise ModelError(f"{self.model_name}: cannot read {file}: {exc.strerror or exc}") from exc
-        if expected_sha256 is None and (folder / MANIFEST).is_file():
-            expected_sha256 = listed_sha256(manifest_hashes(read_manifest(folder), str(folder / MANIFEST)),
-                                            self.model_name, str(folder))
+        if expected_sha256 is None:
+            expected_sha256 = listed_sha256(folder_hashes(folder), self.model_name, str(folder))
         self.load_from_bytes(data, expected_sha256)
 
     async def load_from_uri(self, uri: str, expected_sha256: str | None = None) -> None:

@@ -59,9 +59,8 @@ from ..model_files import (
     default_model_dir,
     fetch_bytes,
     fetch_manifest_hashes,
+    folder_hashes,
     listed_sha256,
-    manifest_hashes,
-    read_manifest,
 )
 from ..ops import gather_columns, non_max_suppression
 from ..results import FaceResult, extend_with_face_landmarks
@@ -557,9 +556,9 @@ class Mtcnn(NeuralNetwork):
         """Load ``<path>/mtcnn_{pnet,rnet,onet}.tflite``; ``path`` may also name one of those files."""
         path = Path(path)
         folder = path if path.is_dir() else path.parent
-        expected: dict[str, str | None] = dict(expected_sha256 or {})
-        if not expected and (folder / "manifest.json").is_file():
-            hashes = manifest_hashes(read_manifest(folder), str(folder / "manifest.json"))
+        expected: Mapping[str, str | None] = expected_sha256 or {}
+        if not expected:
+            hashes = folder_hashes(folder)
             expected = {name: listed_sha256(hashes, name, str(folder)) for name in self.model_names}
         data = {}
         for name in self.model_names:
